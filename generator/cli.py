@@ -1,0 +1,151 @@
+"""The ``briefing`` command: a thin layer over :mod:`generator.pipeline`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator import pipeline
+from generator.errors import BriefingError
+from generator.render import write_pages
+
+PathArg = click.Path(path_type=Path)
+
+
+def _fail_on(problems: tuple, what: str) -> None:  # type: ignore[type-arg]
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.exceptions.Exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="briefing")
+def cli() -> None:
+    """Turn news articles about diplomatic meetings into a briefing site."""
+
+
+@cli.command()
+@click.option("--seeds", type=PathArg, default=Path("seeds"), show_default=True,
+              help="Folder of article files.")
+@click.option("--content", type=PathArg, default=Path("content"), show_default=True,
+              help="Folder of records (created if needed).")
+@click.option("--force", is_flag=True, help="Ingest even if no input changed.")
+def ingest(seeds: Path, content: Path, force: bool) -> None:
+    """Read every article in SEEDS and write records into CONTENT.
+
+    Analyst edits to records are kept; a field a person edited whose source
+    value changed since is reported. Exits 1 when any article was skipped.
+
+    \b
+    Example:
+        briefing ingest --seeds seeds --content content
+    """
+    if not seeds.is_dir():
+        raise click.UsageError(f"{seeds}: no such folder of articles")
+    try:
+        report = pipeline.ingest(seeds, content, Path.cwd(), force=force)
+    except BriefingError as err:
+        _fail_on(err.problems, "ingest")
+        return
+    if report.save is not None:
+        for line in report.save.messages():
+            click.echo(line, err=True)
+    state = "up to date" if report.up_to_date else "written"
+    click.echo(f"{report.articles} articles, {report.meetings} meetings ({state}) in {content}; "
+               f"{len(report.skipped)} skipped")
+    _fail_on(report.skipped, "ingest")
+
+
+@cli.command()
+@click.option("--content", type=PathArg, default=Path("content"), show_default=True)
+@click.option("--templates", type=PathArg, default=Path("templates"), show_default=True)
+@click.option("--out", type=PathArg, required=True, help="Folder for the Markdown pages.")
+def render(content: Path, templates: Path, out: Path) -> None:
+    """Render the records in CONTENT to Markdown pages in OUT.
+
+    The pages are plain Markdown with front matter that any MkDocs-compatible
+    engine can build.
+
+    \b
+    Example:
+        briefing render --content content --out build/pages
+    """
+    try:
+        corpus, _ = pipeline.load(content)
+        pages = pipeline.render(content, templates)
+    except BriefingError as err:
+        _fail_on(err.problems, "render")
+        return
+    written = write_pages(pages, out)
+    click.echo(f"{len(pages)} pages in {out} ({written} written)")
+    _fail_on(corpus.problems, "render")
+
+
+@cli.command()
+@click.option("--config-file", "-f", type=PathArg, default=Path("mkdocs.yml"), show_default=True)
+@click.option("--strict/--no-strict", default=True, show_default=True)
+def build(config_file: Path, strict: bool) -> None:
+    """Ingest, render and build the static site with MkDocs.
+
+    The seeds, content and templates folders are those set for the briefing
+    plugin in the MkDocs configuration.
+
+    \b
+    Example:
+        briefing build -f mkdocs.yml
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    try:
+        config = load_config(str(config_file), strict=strict)
+        mkdocs_build(config)
+    except (Abort, ConfigurationError) as err:
+        click.echo(f"{config_file}: build failed: {err}", err=True)
+        raise click.exceptions.Exit(1) from err
+    plugin = config.plugins.get("briefing")
+    skipped = plugin.problems if plugin is not None else ()
+    click.echo(f"Site built in {config['site_dir']}/ - open {config['site_dir']}/index.html "
+               "or preview it live with `make serve` (mkdocs serve).")
+    _fail_on(tuple(skipped), "build")
+
+
+@cli.command()
+@click.option("--content", type=PathArg, default=Path("content"), show_default=True)
+def check(content: Path) -> None:
+    """Validate every record against the schema and the taxonomy.
+
+    Prints each problem as path:line: message and exits 1 if there is any.
+
+    \b
+    Example:
+        briefing check --content content
+    """
+    problems = pipeline.check(content)
+    _fail_on(problems, "check")
+    click.echo(f"{content}: all records valid")
+
+
+@cli.command()
+@click.option("--content", type=PathArg, default=Path("content"), show_default=True)
+@click.option("--format", "fmt", type=click.Choice(pipeline.EXPORT_FORMATS), default="json",
+              show_default=True)
+def export(content: Path, fmt: str) -> None:
+    """Print every record as JSON, or the meetings as a CSV table.
+
+    \b
+    Example:
+        briefing export --content content --format json > records.json
+    """
+    corpus, _ = pipeline.load(content)
+    sys.stdout.write(pipeline.export(content, fmt))
+    _fail_on(corpus.problems, "export")
+
+
+def main() -> None:
+    """Entry point of the ``briefing`` script."""
+    cli(prog_name="briefing")

@@ -1,0 +1,212 @@
+"""Typed, immutable records handed from one pipeline stage to the next.
+
+Stages: ``sources`` reads a file into a :class:`SourceArticle`; ``extract`` finds
+:class:`ArticleFacts` in it; ``grouping`` turns the facts of many articles into
+:class:`MeetingRecord` and :class:`ArticleRecord` values; ``records`` writes and reads them
+as YAML front matter; ``render`` turns records into :class:`RenderedPage` values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+FORMATS = ("in_person", "phone", "video")
+SETTINGS = ("standalone", "sidelines", "2+2", "trilateral", "multilateral")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an article, with the 1-based line it starts on."""
+
+    article: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The words in a source article that support one fact.
+
+    ``field`` names the fact, e.g. ``date``, ``location``, ``participants``,
+    ``topics.china``, ``format``; ``text`` is the supporting words, quoted from the source.
+    """
+
+    field: str
+    article: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SourceArticle:
+    """An article file read and decoded; the input of extraction."""
+
+    id: str
+    source_file: str
+    sha256: str
+    encoding: str
+    text: str
+    sentences: tuple[Sentence, ...]
+    headline: str | None = None
+    publisher: str | None = None
+    published: dt.date | None = None
+    published_evidence: Evidence | None = None
+    rights: str | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    city: str
+    country: str  # ISO 3166-1 alpha-2
+
+
+@dataclass(frozen=True)
+class Participant:
+    name: str
+    role: str | None
+    country: str | None
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    """A person found in an article; ``principal`` if they took part in the meeting."""
+
+    name: str
+    role: str | None
+    country: str | None
+    principal: bool
+    known: bool  # found in the people data file (not only through a role phrase)
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class DateFact:
+    """The meeting day, or ``value=None`` with a weekday cue still to be resolved."""
+
+    value: dt.date | None
+    basis: str  # stated, date-line, weekday-before-publication, from-other-source, ...
+    weekday: int | None = None  # 0=Monday; a weekday cue such as "on Friday"
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class TopicFact:
+    topic: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class QuoteFact:
+    text: str
+    speaker: str | None
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """What one article says about one meeting (its main one or a side meeting)."""
+
+    date: DateFact | None
+    location: Location | None
+    format: str
+    setting: str
+    occasion: str | None
+    participants: tuple[PersonMention, ...]
+    topics: tuple[TopicFact, ...]
+    quotes: tuple[QuoteFact, ...]
+    outcomes: tuple[Evidence, ...]
+    evidence: tuple[Evidence, ...]  # for date, location, format, setting, occasion
+    secondary: bool = False
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    article: SourceArticle
+    meetings: tuple[MeetingFacts, ...]  # main meeting first; empty if it reports none
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    speaker: str | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    id: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """One real-world meeting; field names are the RECORDS.md contract."""
+
+    id: str
+    title: str
+    date: dt.date | None
+    date_basis: str
+    location: Location | None
+    format: str
+    setting: str
+    occasion: str | None
+    participants: tuple[Participant, ...]
+    topics: tuple[str, ...]
+    sources: tuple[str, ...]
+    quotes: tuple[Quote, ...] = ()
+    outcomes: tuple[Evidence, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    body: str = ""  # analyst notes (Markdown below the front matter)
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """One input file; field names are the RECORDS.md contract."""
+
+    id: str
+    source_file: str
+    sha256: str
+    headline: str | None
+    publisher: str | None
+    published: dt.date | None
+    meetings: tuple[str, ...]
+    near_duplicates: tuple[NearDuplicate, ...] = ()
+    encoding: str = "utf-8"
+    rights: str | None = None
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem with an input, reported as ``path:line:col: message``."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A Markdown page, ``path`` relative to the docs root (``meetings/x.md``)."""
+
+    path: str
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Every record loaded from a content folder, with the problems met loading it."""
+
+    meetings: tuple[MeetingRecord, ...]
+    articles: tuple[ArticleRecord, ...]
+    problems: tuple[Problem, ...] = field(default=())

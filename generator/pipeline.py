@@ -1,0 +1,149 @@
+"""The whole pipeline, stage by stage: read, extract, group, save, load, render.
+
+The CLI and the MkDocs plugin call only these functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator import export as export_mod
+from generator import records
+from generator.extract import extract_facts
+from generator.grouping import group_articles
+from generator.knowledge import DATA_FILES, KnowledgeBase, data_path, load_knowledge
+from generator.models import ArticleFacts, Corpus, Problem, RenderedPage, SourceArticle
+from generator.render import render_pages
+from generator.sources import SourceError, list_article_files, read_article
+
+STATE_FILE = Path(".state") / "inputs.json"
+EXPORT_FORMATS = ("json", "csv")
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest run did."""
+
+    articles: int
+    meetings: int
+    skipped: tuple[Problem, ...]
+    save: records.SaveReport | None  # None when nothing changed and no work was done
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.save is None
+
+
+def code_version() -> str:
+    """A digest of the package's code, so a changed extractor re-ingests everything."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def input_fingerprint(files: Iterable[Path], content: Path) -> str:
+    """A digest of every input of ingest: article files, data files and the code."""
+    digest = hashlib.sha256(code_version().encode())
+    for path in sorted(files):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in DATA_FILES:
+        digest.update(data_path(name, content).read_bytes())
+    return digest.hexdigest()
+
+
+def read_articles(files: Iterable[Path], root: Path | None) -> tuple[list[SourceArticle],
+                                                                     list[Problem]]:
+    """Read every article file; unreadable ones become problems, the rest go on."""
+    articles: list[SourceArticle] = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            articles.append(read_article(path, root))
+        except SourceError as err:
+            problems.append(err.problem)
+    return articles, problems
+
+
+def extract_all(articles: list[SourceArticle], kb: KnowledgeBase,
+                tick: Callable[[], None] | None = None) -> tuple[list[ArticleFacts],
+                                                                 list[Problem]]:
+    """Extract facts from each article; one failing article never stops the others."""
+    facts: list[ArticleFacts] = []
+    problems: list[Problem] = []
+    for article in articles:
+        try:
+            facts.append(extract_facts(article, kb))
+        except Exception as err:  # noqa: BLE001 - reported per file, the run goes on
+            problems.append(Problem(article.source_file, f"extraction failed: {err!r}"))
+        if tick:
+            tick()
+    return facts, problems
+
+
+def ingest(seeds: Path, content: Path, root: Path | None = None, *,
+           force: bool = False) -> IngestReport:
+    """Turn every article in ``seeds`` into records under ``content``.
+
+    Nothing is redone when no article, data file or code changed since the last run
+    (unless ``force``). Analyst edits in ``content`` are kept (see ``records.save_ingest``).
+
+    Args:
+        seeds: folder of article files.
+        content: folder of records (created if needed).
+        root: paths in records and messages are shown relative to it.
+        force: ingest even when nothing changed.
+    """
+    files = list_article_files(seeds)
+    content.mkdir(parents=True, exist_ok=True)
+    fingerprint = input_fingerprint(files, content)
+    state = content / STATE_FILE
+    previous = json.loads(state.read_text("utf-8")) if state.is_file() else {}
+    if not force and previous.get("fingerprint") == fingerprint:
+        skipped = tuple(Problem(**p) for p in previous.get("skipped", []))
+        return IngestReport(previous.get("articles", 0), previous.get("meetings", 0), skipped,
+                            None)
+    kb = load_knowledge(content)
+    articles, problems = read_articles(files, root)
+    facts, failed = extract_all(articles, kb)
+    problems += failed
+    meetings, article_records = group_articles(facts, kb)
+    report = records.save_ingest(content, meetings, article_records)
+    summary = {"fingerprint": fingerprint, "articles": len(article_records),
+               "meetings": len(meetings),
+               "skipped": [{"path": p.path, "message": p.message, "line": p.line,
+                            "column": p.column} for p in problems]}
+    records.atomic_write(state, json.dumps(summary, indent=1, sort_keys=True) + "\n")
+    return IngestReport(len(article_records), len(meetings), tuple(problems), report)
+
+
+def load(content: Path) -> tuple[Corpus, KnowledgeBase]:
+    """Load every record (schema-checked) and the knowledge base of a content folder."""
+    kb = load_knowledge(content)
+    return records.load_corpus(content, kb.taxonomy.ids), kb
+
+
+def render(content: Path, templates: Path) -> tuple[RenderedPage, ...]:
+    """Render every page of the site from the records in ``content``."""
+    corpus, kb = load(content)
+    return render_pages(corpus, kb.taxonomy, templates)
+
+
+def check(content: Path) -> tuple[Problem, ...]:
+    """Every problem with the records in ``content`` (schema, taxonomy, cross-references)."""
+    kb = load_knowledge(content)
+    return records.check_content(content, kb.taxonomy.ids)
+
+
+def export(content: Path, fmt: str) -> str:
+    """The records of ``content`` as one JSON document or a CSV table of meetings."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {EXPORT_FORMATS}")
+    corpus, _ = load(content)
+    return export_mod.export_json(corpus) if fmt == "json" else export_mod.export_csv(corpus)
