@@ -9,12 +9,14 @@ import click
 
 from generator import pipeline
 from generator.errors import BriefingError
+from generator.models import Problem
 from generator.render import write_pages
 
 PathArg = click.Path(path_type=Path)
 
 
-def _fail_on(problems: tuple, what: str) -> None:  # type: ignore[type-arg]
+def _fail_on(problems: tuple[Problem, ...]) -> None:
+    """Print each problem on stderr and exit 1 if there is any."""
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -48,7 +50,7 @@ def ingest(seeds: Path, content: Path, force: bool) -> None:
     try:
         report = pipeline.ingest(seeds, content, Path.cwd(), force=force)
     except BriefingError as err:
-        _fail_on(err.problems, "ingest")
+        _fail_on(err.problems)
         return
     if report.save is not None:
         for line in report.save.messages():
@@ -56,7 +58,7 @@ def ingest(seeds: Path, content: Path, force: bool) -> None:
     state = "up to date" if report.up_to_date else "written"
     click.echo(f"{report.articles} articles, {report.meetings} meetings ({state}) in {content}; "
                f"{len(report.skipped)} skipped")
-    _fail_on(report.skipped, "ingest")
+    _fail_on(report.skipped)
 
 
 @cli.command()
@@ -74,14 +76,13 @@ def render(content: Path, templates: Path, out: Path) -> None:
         briefing render --content content --out build/pages
     """
     try:
-        corpus, _ = pipeline.load(content)
-        pages = pipeline.render(content, templates)
+        result = pipeline.render(content, templates)
     except BriefingError as err:
-        _fail_on(err.problems, "render")
+        _fail_on(err.problems)
         return
-    written = write_pages(pages, out)
-    click.echo(f"{len(pages)} pages in {out} ({written} written)")
-    _fail_on(corpus.problems, "render")
+    written = write_pages(result.pages, out)
+    click.echo(f"{len(result.pages)} pages in {out} ({written} written)")
+    _fail_on(result.problems)
 
 
 @cli.command()
@@ -111,7 +112,7 @@ def build(config_file: Path, strict: bool) -> None:
     skipped = plugin.problems if plugin is not None else ()
     click.echo(f"Site built in {config['site_dir']}/ - open {config['site_dir']}/index.html "
                "or preview it live with `make serve` (mkdocs serve).")
-    _fail_on(tuple(skipped), "build")
+    _fail_on(tuple(skipped))
 
 
 @cli.command()
@@ -126,7 +127,7 @@ def check(content: Path) -> None:
         briefing check --content content
     """
     problems = pipeline.check(content)
-    _fail_on(problems, "check")
+    _fail_on(problems)
     click.echo(f"{content}: all records valid")
 
 
@@ -143,7 +144,7 @@ def export(content: Path, fmt: str) -> None:
     """
     corpus, _ = pipeline.load(content)
     sys.stdout.write(pipeline.export(content, fmt))
-    _fail_on(corpus.problems, "export")
+    _fail_on(corpus.problems)
 
 
 def main() -> None:

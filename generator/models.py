@@ -118,6 +118,10 @@ class MeetingFacts:
     outcomes: tuple[Evidence, ...]
     evidence: tuple[Evidence, ...]  # for date, location, format, setting, occasion
     secondary: bool = False
+    # added by A1: the country even when no city is known, and how sure the place is
+    # (3 stated in a sentence reporting the meeting, 2 said of the principals, 1 dateline)
+    country: str | None = None
+    place_rank: int = 0
 
 
 @dataclass(frozen=True)

@@ -129,10 +129,18 @@ def load(content: Path) -> tuple[Corpus, KnowledgeBase]:
     return records.load_corpus(content, kb.taxonomy.ids), kb
 
 
-def render(content: Path, templates: Path) -> tuple[RenderedPage, ...]:
-    """Render every page of the site from the records in ``content``."""
+@dataclass(frozen=True)
+class RenderResult:
+    """The pages of the site, and the problems with records that were left out of it."""
+
+    pages: tuple[RenderedPage, ...]
+    problems: tuple[Problem, ...]
+
+
+def render(content: Path, templates: Path) -> RenderResult:
+    """Render every page of the site from the valid records in ``content``."""
     corpus, kb = load(content)
-    return render_pages(corpus, kb.taxonomy, templates)
+    return RenderResult(render_pages(corpus, kb.taxonomy, templates), corpus.problems)
 
 
 def check(content: Path) -> tuple[Problem, ...]:

@@ -7,6 +7,9 @@ import hashlib
 import re
 from pathlib import Path
 
+import yaml
+
+from generator.extract.dates import find_dates, find_top_date, find_weekday, is_chrome_date
 from generator.models import Evidence, Problem, Sentence, SourceArticle
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md")
@@ -14,9 +17,18 @@ DATE_LINE = re.compile(r"^\s*date\s+(\d{4})-(\d{2})-(\d{2})\b[ \t]*")
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) and a space.
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 ABBREVIATIONS = ("U.S.", "U.K.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Jan.", "Feb.", "Aug.",
-                 "Sept.", "Sep.", "Oct.", "Nov.", "Dec.", "D.C.", "No.", "Gen.", "Lt.", "Col.")
+                 "Sept.", "Sep.", "Oct.", "Nov.", "Dec.", "D.C.", "No.", "Gen.", "Lt.", "Col.",
+                 "Pref.", "Gov.", "Sen.", "Rep.", "Prof.", "Amb.", "Rt.", "Hon.", "Apr.",
+                 "Mar.", "Jun.", "Jul.", "Feb.", "Corp.", "Inc.", "Co.", "vs.", "e.g.", "i.e.")
 COPYRIGHT = re.compile(r"(?:Copyright|©|\(c\))\s*(?:\d{4}\s+)?([A-Z][\w.&' -]{1,60}?)[.,]\s",
                        re.IGNORECASE)
+# "(Kyodo) ==Kyodo", "TOKYO (Kyodo) --", "April 17 (Jiji Press)--", a last line "Reuters".
+CREDIT = re.compile(r"==\s*(?P<a>[A-Z][\w .-]{1,30}?)\s*$"
+                    r"|\((?P<b>[A-Z][\w .-]{1,30}?)\)\s*(?:--|—|==|:)"
+                    r"|^\s*(?P<c>[A-Z][\w .-]{1,30}?)\s*$", re.MULTILINE)
+PLACES = Path(__file__).parent / "data" / "places.yaml"
+INITIAL = re.compile(r"(?<![\w.])([A-Z])\.(?=\s+[A-Z][a-z])")
+CAMEL = re.compile(r"[a-z][A-Z]")
 RIGHTS = re.compile(r"All rights reserved\.?(?:[^\n]*?may not be (?:published|reproduced)[^\n]*)?",
                     re.IGNORECASE)
 
@@ -61,7 +73,8 @@ def split_sentences(article_id: str, text: str) -> tuple[Sentence, ...]:
         stripped = line.strip()
         if not stripped:
             continue
-        protected = stripped
+        # An initial ("Antony J. Blinken") does not end a sentence.
+        protected = INITIAL.sub("\\1\u2024", stripped)
         for abbr in ABBREVIATIONS:
             protected = protected.replace(abbr, abbr.replace(".", "\u2024"))
         for part in SENTENCE_END.split(protected):
@@ -84,21 +97,86 @@ def find_leading_date(article_id: str, text: str) -> tuple[dt.date | None, Evide
     return day, Evidence("published", article_id, 1, match[0].strip())
 
 
-def find_headline(text: str) -> str | None:
-    """The first non-empty line when it reads as a headline (short, no final full stop)."""
-    for line in text.split("\n"):
-        line = DATE_LINE.sub("", line).strip()
-        if not line:
+def find_publication_date(article_id: str, text: str) -> tuple[dt.date | None,
+                                                                Evidence | None]:
+    """The publication date: a leading ``date`` line, a date near the top, or inferred.
+
+    The inference: a report that says "on Monday" and also gives a full date that fell on
+    a Monday was written that day (wire reports name the weekday within the week).
+    """
+    day, evidence = find_leading_date(article_id, text)
+    if day is not None:
+        return day, evidence
+    lines = text.split("\n")
+    top = find_top_date(lines)
+    if top is not None:
+        value, line, words = top
+        return value, Evidence("published", article_id, line, words)
+    return _inferred_publication(article_id, lines)
+
+
+def _inferred_publication(article_id: str, lines: list[str]) -> tuple[dt.date | None,
+                                                                      Evidence | None]:
+    lead = next((line for line in lines if len(line.split()) > 8), "")
+    weekday = find_weekday(lead)
+    if weekday is None:
+        return None, None
+    for number, line in enumerate(lines, start=1):
+        if is_chrome_date(lines, number - 1):
             continue
-        if len(line) <= 160 and not line.endswith((".", "”", '"')):
+        for mention in find_dates(line):
+            value = mention.resolve(None)
+            if value is not None and value.weekday() == weekday[0]:
+                return value, Evidence("published", article_id, number, mention.text)
+    return None, None
+
+
+def find_headline(text: str) -> str | None:
+    """The first line that reads as a headline: 4+ words, short, no final full stop.
+
+    Site chrome above it is skipped: widgets ("71.5 F"), section names ("Press
+    Conferences"), icon-label runs ("ArrowArtboardCreated ...") and bare dates.
+    """
+    lines = text.split("\n")
+    for index, line in enumerate(lines[:12]):
+        line = DATE_LINE.sub("", line).strip() if index == 0 else line.strip()
+        words = line.split()
+        if len(words) < 4 or sum(bool(CAMEL.search(w)) for w in words) > len(words) // 4:
+            continue
+        dates = find_dates(line)
+        if dates and dates[0].start < 12:
+            continue
+        if len(line) <= 160 and not line.endswith((".", "”", '"', ":")):
             return line
         return None
     return None
 
 
-def find_publisher(text: str) -> str | None:
+def load_agencies(path: Path = PLACES) -> dict[str, str]:
+    """News-agency credits (alias -> publisher name) from the places data file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    return {str(alias): str(entry["name"]) for entry in data.get("agencies") or []
+            if isinstance(entry, dict) and entry.get("name")
+            for alias in entry.get("aliases") or []}
+
+
+def find_publisher(text: str, agencies: dict[str, str] | None = None) -> str | None:
+    """The publisher a text names: a copyright line, else an agency credit.
+
+    "according to Kyodo News" is a source, not a credit, and does not count.
+    """
     match = COPYRIGHT.search(text)
-    return match[1].strip() if match else None
+    if match:
+        return match[1].strip()
+    agencies = load_agencies() if agencies is None else agencies
+    for credit in CREDIT.finditer(text):
+        name = (credit["a"] or credit["b"] or credit["c"] or "").strip()
+        if name in agencies:
+            return agencies[name]
+    return None
 
 
 def find_rights(text: str) -> str | None:
@@ -124,7 +202,7 @@ def read_article(path: Path, root: Path | None = None) -> SourceArticle:
     if not text.strip():
         raise SourceError(Problem(shown, "empty file"))
     article_id = path.stem
-    published, published_evidence = find_leading_date(article_id, text)
+    published, published_evidence = find_publication_date(article_id, text)
     return SourceArticle(
         id=article_id,
         source_file=shown,

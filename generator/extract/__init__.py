@@ -1,0 +1,309 @@
+"""Extraction: the facts one article gives about the meetings it reports.
+
+``extract_facts`` decides whether the article reports a meeting at all (an opinion piece,
+a press conference on other matters or a report that mentions a meeting in passing does
+not), finds the main meeting and any side meetings reported inside it ("Earlier in the
+day, Hayashi met with his British counterpart ..."), and reads each meeting's date, place,
+format, setting, occasion, principals, topics, quotes and outcomes. Side-meeting sentences
+do not feed the main meeting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from generator.extract import people as people_mod
+from generator.extract import quotes as quotes_mod
+from generator.extract import topics as topics_mod
+from generator.extract.dates import date_in_sentence, find_dateline, usable_dates
+from generator.extract.places import RANK_MENTIONED, RANK_STATED, PlaceFact, find_place
+from generator.extract.setting import find_format, find_setting
+from generator.models import (
+    ArticleFacts,
+    DateFact,
+    Evidence,
+    Location,
+    MeetingFacts,
+    PersonMention,
+    Sentence,
+    SourceArticle,
+)
+
+if TYPE_CHECKING:
+    from generator.knowledge import KnowledgeBase
+
+CUE = re.compile(r"\b(?:met|meets?|meetings?|talks?|talked|call|conversation|discussions?|"
+                 r"discussed|convened|sat down|spoke|consultations?|bilateral)\b", re.IGNORECASE)
+MODAL = re.compile(r"\b(?:will|would|could|might|may|should|to be held|plans? to|"
+                   r"expected to|is set to|upcoming)\b")
+BACKGROUND = re.compile(r"\blast (?:week|month|year|met|time)\b|\bprevious\b|"
+                        r"\bearlier this (?:week|month|year)\b", re.IGNORECASE)
+GROUP = re.compile(r"\b(?:the two|both|the ministers|counterparts?|top diplomats|"
+                   r"ministers|I|we|We)\b")
+SIDE_CUE = re.compile(r"\b(?:earlier|later) (?:in the day|that day|on)\b|\balso (?:held|had|met)\b|"
+                      r"\bseparate(?:ly)?\b|\bin a separate\b|\bafter (?:that|the talks)\b",
+                      re.IGNORECASE)
+SAME_DAY = re.compile(r"\b(?:earlier|later) (?:in the day|that day)|\bsame day\b|\balso\b",
+                      re.IGNORECASE)
+OPINION = re.compile(r"^\s*(?:Commentary|Opinion|Op-Ed|Editorial|Column|Perspective|"
+                     r"Analysis)\s*$", re.IGNORECASE)
+STOP = re.compile(r"^\s*(?:Related (?:coverage|articles?|stories|news)|Latest articles?|"
+                  r"More from|Recommended|Read next|Most read)\b", re.IGNORECASE)
+SKIP = re.compile(r"^\s*(?:Also Read|Read more|Read also|See also|Official news published at|"
+                  r"Image:|Caption\s*$|- Part of)", re.IGNORECASE)
+LEAD_SENTENCES = 5
+SIDE_SPAN = 3
+
+
+@dataclass(frozen=True)
+class Context:
+    """What building one meeting needs besides its sentences."""
+
+    article: SourceArticle
+    kb: KnowledgeBase
+    body: tuple[Sentence, ...]
+
+
+def body_sentences(article: SourceArticle) -> tuple[Sentence, ...]:
+    """Sentences of the article proper: related-links blocks and link lines left out."""
+    lines = article.text.split("\n")
+    stop = next((n for n, line in enumerate(lines, 1) if STOP.match(line)), len(lines) + 1)
+    skipped = {n for n, line in enumerate(lines, 1) if SKIP.match(line)}
+    return tuple(s for s in article.sentences if s.line < stop and s.line not in skipped)
+
+
+def is_opinion(article: SourceArticle) -> bool:
+    """An opinion piece or commentary, marked as such near the top."""
+    return any(OPINION.match(line) for line in article.text.split("\n")[:8])
+
+
+def lead_sentences(body: Sequence[Sentence]) -> list[Sentence]:
+    """The headline and the first few full sentences."""
+    lead: list[Sentence] = []
+    long_ones = 0
+    for sentence in body:
+        lead.append(sentence)
+        text = sentence.text.rstrip("\"”’)")
+        long_ones += len(text.split()) >= 8 and text.endswith((".", "!", "?"))
+        if long_ones >= LEAD_SENTENCES:
+            break
+    return lead
+
+
+def name_tokens(person: PersonMention) -> set[str]:
+    """Words that name a person in a sentence (family and given names, as written)."""
+    words = re.findall(r"[A-Za-z][\w-]+", person.name)
+    return {w.lower() for w in words if len(w) > 2 and w[0].isupper()}
+
+
+def mentions(sentence: Sentence, person: PersonMention) -> bool:
+    """Whether a sentence names ``person``."""
+    words = {w.lower() for w in re.findall(r"[\w-]+", sentence.text)}
+    return bool(words & name_tokens(person))
+
+
+def reports_meeting(sentence: Sentence, people: Sequence[PersonMention]) -> bool:
+    """A sentence that reports a meeting that happened (not a plan, not an old one)."""
+    text = sentence.text
+    if BACKGROUND.search(text):
+        return False
+    if not any(not MODAL.search(text[max(0, cue.start() - 80):cue.end() + 30])
+               for cue in CUE.finditer(text)):
+        return False
+    return bool(GROUP.search(text)) or any(mentions(sentence, p) for p in people)
+
+
+def find_side_spans(body: Sequence[Sentence], lead_people: Sequence[PersonMention],
+                    ctx: Context) -> list[list[Sentence]]:
+    """Side meetings reported inside the article, each as its run of sentences."""
+    spans: list[list[Sentence]] = []
+    current: list[Sentence] | None = None
+    lead_names = {p.name for p in lead_people}
+    for sentence in body:
+        new = _new_counterparts(sentence, lead_names, ctx)
+        if new and SIDE_CUE.search(sentence.text) and CUE.search(sentence.text):
+            current = [sentence]
+            spans.append(current)
+            continue
+        if current is None:
+            continue
+        others = [p for p in lead_people if mentions(sentence, p)
+                  and not mentions(current[0], p)]
+        if others or new or len(current) > SIDE_SPAN or reports_meeting(sentence, lead_people):
+            current = None
+        else:
+            current.append(sentence)
+    return spans
+
+
+def _new_counterparts(sentence: Sentence, lead_names: set[str], ctx: Context) -> list[str]:
+    found = people_mod.find_people([sentence], ctx.kb.people, ctx.article.published)
+    return [p.name for p in found if p.name not in lead_names and p.known]
+
+
+def background_meetings(body: Sequence[Sentence], principals: Sequence[PersonMention],
+                        ) -> set[Sentence]:
+    """Sentences about an earlier, different meeting ("Last week, X met Y ...")."""
+    return {s for s in body if CUE.search(s.text) and BACKGROUND.search(s.text)
+            and not any(mentions(s, p) for p in principals)}
+
+
+def extract_facts(article: SourceArticle, kb: KnowledgeBase) -> ArticleFacts:
+    """Find the meetings an article reports, main one first.
+
+    Args:
+        article: the article read by ``generator.sources.read_article``.
+        kb: taxonomy, people and places.
+
+    Returns:
+        The article's facts; ``meetings`` is empty when it reports no meeting.
+    """
+    body = body_sentences(article)
+    ctx = Context(article, kb, body)
+    if is_opinion(article):
+        return ArticleFacts(article, ())
+    everyone = people_mod.find_people(body, kb.people, article.published)
+    opening = lead_sentences(body)
+    side = next((n for n, s in enumerate(opening) if SIDE_CUE.search(s.text)), len(opening))
+    lead = [s for s in opening[:side] if reports_meeting(s, everyone)]
+    if not lead:
+        return ArticleFacts(article, ())
+    lead_people = [p for p in people_mod.find_people(lead, kb.people, article.published)
+                   if p.known]
+    spans = find_side_spans(body, lead_people, ctx)
+    in_spans = {s for span in spans for s in span}
+    main_body = [s for s in body if s not in in_spans]
+    background = background_meetings(main_body, lead_people)
+    main_body = [s for s in main_body if s not in background]
+    main = build_meeting(main_body, ctx, None)
+    if main is None:
+        return ArticleFacts(article, ())
+    sides = [build_meeting(span, ctx, main, [p for p in everyone if mentions(span[0], p)])
+             for span in spans]
+    return ArticleFacts(article, (main, *[m for m in sides if m is not None]))
+
+
+def principals_of(sentences: Sequence[Sentence], ctx: Context) -> list[PersonMention]:
+    """The people who took part: the people finder's principals, else those in report lines."""
+    found = people_mod.find_people(sentences, ctx.kb.people, ctx.article.published)
+    chosen = [p for p in found if p.principal]
+    if len(chosen) < 2:
+        reporting = [s for s in sentences if reports_meeting(s, found)]
+        opening = [s for s in lead_sentences(sentences) if not MODAL.search(s.text)
+                   and sum(mentions(s, p) for p in found if p.known) >= 2][:1]
+        chosen = [p for p in found if p.known and any(mentions(s, p)
+                                                     for s in reporting + opening)]
+    return sorted({p.name: p for p in chosen}.values(), key=lambda p: p.name)
+
+
+def rank_sentences(sentences: Sequence[Sentence], principals: Sequence[PersonMention],
+                   ) -> list[tuple[Sentence, int]]:
+    """Each sentence with how closely it reports the meeting (3, 2 or 0)."""
+    ranked = []
+    for sentence in sentences:
+        named = any(mentions(sentence, p) for p in principals)
+        if reports_meeting(sentence, principals) and (named or GROUP.search(sentence.text)):
+            ranked.append((sentence, RANK_STATED))
+        elif named:
+            ranked.append((sentence, RANK_MENTIONED))
+    return ranked
+
+
+DATE_ORDER = ("stated", "date-line", "weekday-before-publication", "publication-date",
+              "weekday")
+
+
+def find_meeting_date(ranked: Sequence[tuple[Sentence, int]], ctx: Context) -> DateFact | None:
+    """The best-supported meeting date among sentences about the meeting and the dateline."""
+    published = ctx.article.published
+    reference = published or _any_full_date(ctx.body)
+    opening = set(lead_sentences(ctx.body))
+    ranks = dict(ranked)
+    candidates = [s for s in ctx.body if ranks.get(s) == RANK_STATED or (
+        s in opening and _about_principals(s) and (s in ranks or GROUP.search(s.text)))]
+    facts = [fact for sentence in candidates
+             for fact in [date_in_sentence(sentence, published, reference)] if fact]
+    if ctx.body:
+        dateline = find_dateline(ctx.body[0], published)
+        if dateline is not None:
+            facts.append(dateline)
+    if not facts:
+        return None
+    return min(facts, key=lambda f: DATE_ORDER.index(f.basis))
+
+
+def _about_principals(sentence: Sentence) -> bool:
+    return not MODAL.search(sentence.text) and not BACKGROUND.search(sentence.text)
+
+
+def _any_full_date(body: Sequence[Sentence]) -> dt.date | None:
+    for sentence in body:
+        for value, mention in usable_dates(sentence.text, None):
+            if mention.year is not None:
+                return value
+    return None
+
+
+def build_meeting(sentences: Sequence[Sentence], ctx: Context, main: MeetingFacts | None,
+                  named: Sequence[PersonMention] = ()) -> MeetingFacts | None:
+    """The facts of one meeting from its sentences.
+
+    Args:
+        sentences: the sentences reporting it (a side meeting's run, or the rest).
+        ctx: the article and knowledge base.
+        main: the article's main meeting when this is a side meeting.
+        named: people met earlier in the article and named in a side meeting's first
+            sentence by family name only ("Hayashi also held separate talks with ...").
+    """
+    principals = principals_of(sentences, ctx)
+    known = {p.name for p in principals}
+    principals = sorted([*principals, *[p for p in named if p.name not in known]],
+                        key=lambda p: p.name)
+    if len(principals) < 2:
+        return None
+    ranked = rank_sentences(sentences, principals)
+    stated = [s for s, rank in ranked if rank == RANK_STATED]
+    lead = [s for s in lead_sentences(sentences) if s in stated or s.line <= 2][:4]
+    fmt, format_ev = find_format([s for s in lead if s in stated] or stated[:3])
+    date = find_meeting_date(ranked, ctx)
+    if main is not None and (date is None or date.value is None or
+                             SAME_DAY.search(sentences[0].text)):
+        date = main.date
+    place = find_place(ranked, ctx.kb.places, ctx.body[0] if main is None and ctx.body
+                       else None) if fmt == "in_person" else None
+    about = [s for s, _ in ranked]
+    setting = find_setting(lead, about, fmt, ctx.kb.places, principals)
+    location, country, place_rank = _place_of(place, main, fmt)
+    occasion, kind = setting.occasion, setting.setting
+    if main is not None and kind == "standalone" and fmt == "in_person":
+        occasion, kind = main.occasion, main.setting if main.setting == "sidelines" else kind
+    evidence = [e for e in (date.evidence if date else None, format_ev,
+                            place.evidence if place else None) if e] + list(setting.evidence)
+    people = people_mod.find_people(sentences, ctx.kb.people, ctx.article.published)
+    return MeetingFacts(
+        date=date, location=location, format=fmt, setting=kind, occasion=occasion,
+        participants=tuple(principals),
+        topics=topics_mod.find_topics(sentences, ctx.kb.taxonomy),
+        quotes=quotes_mod.find_quotes(sentences, people),
+        outcomes=quotes_mod.find_outcomes(sentences),
+        evidence=tuple(sorted(set(evidence), key=_evidence_key)),
+        secondary=main is not None, country=country, place_rank=place_rank)
+
+
+def _place_of(place: PlaceFact | None, main: MeetingFacts | None, fmt: str,
+              ) -> tuple[Location | None, str | None, int]:
+    if fmt != "in_person":
+        return None, None, 0
+    if place is not None and (place.city or main is None):
+        return place.location, place.country, place.rank
+    if main is not None:
+        return main.location, main.country, main.place_rank
+    return None, None, 0
+
+
+def _evidence_key(evidence: Evidence) -> tuple[str, str, int, str]:
+    return evidence.field, evidence.article, evidence.line, evidence.text

@@ -1,0 +1,89 @@
+"""Near-duplicate articles: copies and close paraphrases of one another.
+
+Each article becomes a set of word 2-shingles; a MinHash signature of it is cut into
+bands, and only articles that share a band bucket (LSH) are compared, so the work grows
+with the number of articles, not with its square. Candidates are then verified with the
+exact Jaccard similarity of their shingle sets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from generator.models import NearDuplicate, SourceArticle
+
+SHINGLE = 2
+PERMUTATIONS = 128
+BANDS = 64  # 2 rows a band: pairs from about 0.15 Jaccard on become candidates
+THRESHOLD = 0.3
+_PRIME = (1 << 61) - 1
+_rng = random.Random(20240601)  # fixed seed: same input, same signatures
+_COEFFICIENTS = tuple((_rng.randrange(1, _PRIME), _rng.randrange(0, _PRIME))
+                      for _ in range(PERMUTATIONS))
+
+
+def shingles(text: str, size: int = SHINGLE) -> frozenset[int]:
+    """Hashes of the overlapping runs of ``size`` words in ``text`` (case-folded)."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    runs = (" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1)))
+    return frozenset(int.from_bytes(hashlib.blake2b(run.encode(), digest_size=8).digest(),
+                                    "big") for run in runs if run)
+
+
+def signature(items: frozenset[int]) -> tuple[int, ...]:
+    """The MinHash signature of a shingle set."""
+    if not items:
+        return tuple(_PRIME for _ in _COEFFICIENTS)
+    return tuple(min((a * x + b) % _PRIME for x in items) for a, b in _COEFFICIENTS)
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    """Exact Jaccard similarity of two sets."""
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def candidate_pairs(signatures: dict[str, tuple[int, ...]]) -> set[tuple[str, str]]:
+    """Pairs of ids whose signatures agree on at least one whole band."""
+    rows = PERMUTATIONS // BANDS
+    buckets: dict[tuple[int, tuple[int, ...]], list[str]] = defaultdict(list)
+    for key in sorted(signatures):
+        sig = signatures[key]
+        for band in range(BANDS):
+            buckets[(band, sig[band * rows:(band + 1) * rows])].append(key)
+    pairs: set[tuple[str, str]] = set()
+    for members in buckets.values():
+        for i, first in enumerate(members):
+            for second in members[i + 1:]:
+                pairs.add((first, second))
+    return pairs
+
+
+def article_text(article: SourceArticle) -> str:
+    """The words compared: every sentence, without the leading date line."""
+    return " ".join(s.text for s in article.sentences)
+
+
+def find_near_duplicates(articles: Sequence[SourceArticle],
+                         ) -> dict[str, tuple[NearDuplicate, ...]]:
+    """Near duplicates of each article.
+
+    Args:
+        articles: the articles to compare.
+
+    Returns:
+        For every article id, the other articles at least ``THRESHOLD`` similar (Jaccard
+        over word 2-shingles, rounded to 3 places), sorted by id.
+    """
+    sets = {a.id: shingles(article_text(a)) for a in articles}
+    signatures = {key: signature(value) for key, value in sets.items()}
+    found: dict[str, list[NearDuplicate]] = {key: [] for key in sets}
+    for first, second in sorted(candidate_pairs(signatures)):
+        similarity = round(jaccard(sets[first], sets[second]), 3)
+        if similarity >= THRESHOLD:
+            found[first].append(NearDuplicate(second, similarity))
+            found[second].append(NearDuplicate(first, similarity))
+    return {key: tuple(sorted(value, key=lambda d: d.id)) for key, value in sorted(found.items())}

@@ -1,0 +1,72 @@
+"""Exports of a loaded corpus: one JSON document, or a CSV table of meetings.
+
+Both are deterministic: records sorted by id, fields in the fixed order of RECORDS.md, no
+times or other run-dependent values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from generator.models import Corpus, MeetingRecord
+from generator.records import article_to_fields, meeting_to_fields
+
+CSV_COLUMNS = ("id", "title", "date", "date_basis", "format", "setting", "occasion", "city",
+               "country", "participants", "participant_roles", "participant_countries",
+               "topics", "sources", "quote_count")
+LIST_SEPARATOR = "; "
+
+
+def export_json(corpus: Corpus) -> str:
+    """Every record as JSON: ``{"meetings": [...], "articles": [...]}``, each sorted by id.
+
+    Meetings carry the RECORDS.md fields plus ``outcomes`` and ``evidence``; dates are
+    ``YYYY-MM-DD`` or null; ``location`` is ``{city, country}`` or null.
+
+    Returns:
+        The JSON text, UTF-8 friendly (not ASCII-escaped), ending with a newline.
+    """
+    document = {
+        "meetings": [meeting_to_fields(m) for m in sorted(corpus.meetings, key=lambda m: m.id)],
+        "articles": [article_to_fields(a) for a in sorted(corpus.articles, key=lambda a: a.id)],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv_row(meeting: MeetingRecord) -> dict[str, str]:
+    people = meeting.participants
+    return {
+        "id": meeting.id, "title": meeting.title,
+        "date": meeting.date.isoformat() if meeting.date else "",
+        "date_basis": meeting.date_basis, "format": meeting.format, "setting": meeting.setting,
+        "occasion": meeting.occasion or "",
+        "city": meeting.location.city if meeting.location else "",
+        "country": meeting.location.country if meeting.location else "",
+        "participants": LIST_SEPARATOR.join(p.name for p in people),
+        "participant_roles": LIST_SEPARATOR.join(p.role or "" for p in people),
+        "participant_countries": LIST_SEPARATOR.join(p.country or "" for p in people),
+        "topics": LIST_SEPARATOR.join(sorted(meeting.topics)),
+        "sources": LIST_SEPARATOR.join(sorted(meeting.sources)),
+        "quote_count": str(len(meeting.quotes)),
+    }
+
+
+def export_csv(corpus: Corpus) -> str:
+    """The meetings as a CSV table, one row per meeting sorted by id.
+
+    Columns are :data:`CSV_COLUMNS` in that order; lists are joined with ``"; "`` (the
+    participant name, role and country columns line up item by item); a missing value is
+    an empty cell. Rows end with ``\\n``; a value holding a comma, quote or line break is
+    quoted by the csv module.
+
+    Returns:
+        The CSV text with a header row.
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for meeting in sorted(corpus.meetings, key=lambda m: m.id):
+        writer.writerow(_csv_row(meeting))
+    return buffer.getvalue()

@@ -1,0 +1,263 @@
+"""Places: the gazetteer data file and where a meeting took place.
+
+A place counts when the text puts the meeting there ("meeting in Washington, D.C.", "in
+the central Japanese town of Karuizawa", "here in Karuizawa", "welcomed ... to Tokyo").
+A city named in a future-tense clause ("to be held in Hiroshima"), inside a quotation, as
+part of an event's name ("the Hiroshima Summit") or as an adjective ("Australian
+counterparts") is not where the meeting was. A dateline is weak evidence: a wire story is
+often filed from the capital while the meeting is elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pycountry
+import yaml
+
+from generator.errors import DataError
+from generator.models import Evidence, Location, Problem, Sentence
+
+RANK_STATED = 3  # in a sentence reporting the meeting
+RANK_MENTIONED = 2  # in a sentence about the principals ("Hayashi and Blinken are in X")
+RANK_DATELINE = 1
+
+_BEFORE_PLACE = re.compile(
+    r"(?:\b(?:in|at|here in|there in|town of|city of|island of|capital of|resort of|"
+    r"held in|arrived in)|\b(?:welcom\w*|visit\w*|trip|travel\w*)\b[^.;]{0,40}?\bto)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w-]+(?:'s|’s)\s+)?$")
+_AFTER_NAME = re.compile(r"^\s*(?:Summit|Declaration|Process|Format|Initiative|Agreement|"
+                         r"Dialogue|Accord|Principles|Vision|Statement|Group|Protocol)\b")
+_FUTURE = re.compile(r"\b(?:will|would|to be held|next|upcoming|plans? to|expected to|"
+                     r"ahead of|in advance of|before|later this)\b[^,;]*$", re.IGNORECASE)
+_OPEN_QUOTES = "“\""
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    country: str
+    part_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A multilateral gathering (kind ``multilateral``) or a 2+2 mechanism (kind ``2+2``)."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Cities, country names, events and news-agency credits, loaded from ``places.yaml``."""
+
+    cities: dict[str, City]
+    countries: dict[str, str]
+    short_names: dict[str, str]
+    events: tuple[Event, ...] = ()
+    agencies: dict[str, str] = field(default_factory=dict)
+    city_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    country_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "city_re", _names_pattern(self.cities))
+        object.__setattr__(self, "country_re", _names_pattern(self.countries))
+
+    def country_code(self, name: str) -> str | None:
+        """ISO alpha-2 code for a country name as the press writes it."""
+        return self.countries.get(name.strip().removeprefix("the ").strip())
+
+    def short_name(self, code: str) -> str:
+        """Short English name of a country for titles ("U.S.", "Japan")."""
+        return self.short_names.get(code, code)
+
+
+def _names_pattern(names: Mapping[str, object]) -> re.Pattern[str]:
+    """One regex matching any of ``names`` (longest first) as a whole word."""
+    ordered = sorted(names, key=len, reverse=True) or ["(?!x)x"]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in ordered) +
+                      r")(?![\w-])")
+
+
+@dataclass(frozen=True)
+class PlaceFact:
+    """Where one article puts a meeting: a city (or only a country) and how sure it is."""
+
+    city: str | None
+    country: str
+    rank: int
+    evidence: Evidence
+
+    @property
+    def location(self) -> Location | None:
+        return Location(self.city, self.country) if self.city else None
+
+
+def _problem(path: Path, node: yaml.Node | None, message: str) -> Problem:
+    line = node.start_mark.line + 1 if node is not None else None
+    return Problem(str(path), message, line)
+
+
+def load_places(path: Path) -> Gazetteer:
+    """Load the gazetteer from a YAML data file.
+
+    Raises:
+        DataError: the file cannot be read or an entry is malformed (with its line).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text)
+        data = yaml.safe_load(text) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise DataError([Problem(str(path), f"cannot load places: {err}")]) from err
+    nodes = _section_nodes(root)
+    problems: list[Problem] = []
+    cities: dict[str, City] = {}
+    for index, entry in enumerate(data.get("cities") or []):
+        node = nodes.get("cities", [None] * (index + 1))[index]
+        if not isinstance(entry, dict) or not entry.get("name") or not _is_code(entry):
+            problems.append(_problem(path, node, "city needs a name and a 2-letter country"))
+            continue
+        city = City(str(entry["name"]), str(entry["country"]).upper(),
+                    entry.get("part_of"))
+        for alias in [city.name, *[str(a) for a in entry.get("aliases") or []]]:
+            cities[alias] = city
+    countries, short = _countries(data.get("countries") or [])
+    events = tuple(Event(str(e["name"]), str(e.get("kind", "multilateral")),
+                         tuple(str(a) for a in e.get("aliases") or [e["name"]]), e.get("label"))
+                   for e in data.get("events") or [] if isinstance(e, dict) and e.get("name"))
+    agencies = {str(a): str(e["name"]) for e in data.get("agencies") or []
+                if isinstance(e, dict) and e.get("name") for a in e.get("aliases") or []}
+    if problems:
+        raise DataError(problems)
+    return Gazetteer(cities, countries, short, events, agencies)
+
+
+def _is_code(entry: dict[str, object]) -> bool:
+    code = entry.get("country")
+    return isinstance(code, str) and len(code) == 2 and code.isalpha()
+
+
+def _section_nodes(root: yaml.Node | None) -> dict[str, list[yaml.Node | None]]:
+    result: dict[str, list[yaml.Node | None]] = {}
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if isinstance(value, yaml.SequenceNode):
+                result[str(key.value)] = list(value.value)
+    return result
+
+
+def _countries(entries: Sequence[object]) -> tuple[dict[str, str], dict[str, str]]:
+    names: dict[str, str] = {}
+    short: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names[value] = country.alpha_2
+                short.setdefault(country.alpha_2, value)
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("code"):
+            code = str(entry["code"]).upper()
+            for alias in entry.get("aliases") or []:
+                names[str(alias)] = code
+            if entry.get("short"):
+                short[code] = str(entry["short"])
+    return names, short
+
+
+def _inside_quote(text: str, position: int) -> bool:
+    before = text[:position]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _placed(text: str, start: int, end: int, cue: re.Pattern[str] = _BEFORE_PLACE) -> bool:
+    """Whether the name at ``start:end`` is where something happens (not an adjective)."""
+    before = text[max(0, start - 80):start]
+    if not cue.search(before) or _AFTER_NAME.match(text[end:]):
+        return False
+    return not _FUTURE.search(before) and not _inside_quote(text, start)
+
+
+_COUNTRY_BEFORE = re.compile(
+    r"\b(?:visiting|visits?|visit to|trip to|arrived in|(?:is|are|was|were) (?:now )?in|"
+    r"(?:meeting|meetings|talks|met|held|meet)(?: \w+){0,3} in)\s+(?:the\s+)?$")
+
+
+def _country_placed(text: str, start: int, end: int) -> bool:
+    """A country the meeting is put in ("meeting between them in Australia")."""
+    return _placed(text, start, end, _COUNTRY_BEFORE)
+
+
+def places_in(sentence: Sentence, gazetteer: Gazetteer, rank: int) -> list[PlaceFact]:
+    """Cities and countries a sentence puts something in, in order of position."""
+    found: list[tuple[int, PlaceFact]] = []
+    text = sentence.text
+    for match in gazetteer.city_re.finditer(text):
+        if _placed(text, match.start(), match.end()):
+            city = gazetteer.cities[match[0]]
+            evidence = Evidence("location", sentence.article, sentence.line, match[0])
+            found.append((match.start(), PlaceFact(city.name, city.country, rank, evidence)))
+    for match in gazetteer.country_re.finditer(text):
+        code = gazetteer.countries[match[0]]
+        if _country_placed(text, match.start(), match.end()) and not any(
+                match.start() <= pos < match.end() for pos, _ in found):
+            evidence = Evidence("location", sentence.article, sentence.line, match[0])
+            found.append((match.start(), PlaceFact(None, code, rank, evidence)))
+    return [fact for _, fact in sorted(found, key=lambda item: item[0])]
+
+
+def dateline_place(sentence: Sentence, gazetteer: Gazetteer) -> PlaceFact | None:
+    """The city a dateline names: "TOKYO (Kyodo) --", "Karuizawa, Nagano Pref., April 17"."""
+    head = re.match(r"^\s*([A-Z][A-Za-z .'-]{1,40}?)\s*(?:,|\(|:|--|—)", sentence.text)
+    if not head:
+        return None
+    name = head[1].strip()
+    city = gazetteer.cities.get(name) or next(
+        (c for alias, c in gazetteer.cities.items() if alias.upper() == name), None)
+    if city is None:
+        return None
+    evidence = Evidence("location", sentence.article, sentence.line, head[0].strip(" ,(:-—"))
+    return PlaceFact(city.name, city.country, RANK_DATELINE, evidence)
+
+
+def find_place(ranked: Sequence[tuple[Sentence, int]], gazetteer: Gazetteer,
+               dateline: Sentence | None = None) -> PlaceFact | None:
+    """The best place for a meeting from sentences ranked by how closely they report it.
+
+    Args:
+        ranked: (sentence, rank) pairs; rank is RANK_STATED or RANK_MENTIONED.
+        gazetteer: known places.
+        dateline: the article's first body sentence, checked for a dateline.
+
+    Returns:
+        A city when one is found (or only a country), preferring higher ranks and earlier
+        sentences; None when the text places the meeting nowhere.
+    """
+    facts = [fact for sentence, rank in ranked for fact in places_in(sentence, gazetteer, rank)]
+    if dateline is not None:
+        fact = dateline_place(dateline, gazetteer)
+        if fact is not None:
+            facts.append(fact)
+    if not facts:
+        return None
+    best_country = max(facts, key=lambda f: f.rank).country
+    cities = [f for f in facts if f.city and (f.country == best_country or f.rank > 1)]
+    if cities:
+        top = max(f.rank for f in cities)
+        return next(f for f in cities if f.rank == top)
+    return max(facts, key=lambda f: f.rank)
+
+
+def same_place(a: str, b: str, gazetteer: Gazetteer) -> bool:
+    """Whether two city names name the same place (or one lies within the other)."""
+    if a == b:
+        return True
+    ca, cb = gazetteer.cities.get(a), gazetteer.cities.get(b)
+    return bool(ca and cb and (ca.part_of == cb.name or cb.part_of == ca.name))

@@ -1,0 +1,218 @@
+"""Quotes (statements in quotation marks, with their speaker) and outcome statements."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.extract.people import CREDIT
+from generator.models import Evidence, PersonMention, QuoteFact, Sentence
+
+SAID = (r"(?:said|says|add(?:ed|s)|told|tells|stated|states|noted|notes|wrote|writes|"
+        r"reiterated|stressed|emphasi[sz]ed|declared|announced|insisted|argued|explained|"
+        r"continued|warned|saying|calling|called|according\s+to)")
+SAID_RE = re.compile(rf"\b{SAID}\b", re.IGNORECASE)
+ORG = re.compile(
+    r"(?:\b(?i:the|a|an|their|its)\s+)?(?:[A-Z][\w.\-]*\s+){0,4}(?:[Ff]oreign\s+)?"
+    r"(?i:ministry|department|office|government|embassy|cabinet|spokes(?:person|man|woman))"
+    r"\b(?:\s+of\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})?"
+    r"|(?:\b(?i:the|a|an|their|its)\s+)?(?:[A-Z][\w.\-]*\s+)?(?:joint\s+)?[Ss]tatement\b"
+    r"|\b(?:Beijing|Washington|Tokyo|Moscow|Seoul|Kyiv|London|Paris|Berlin|Pyongyang|Kremlin|"
+    r"Pentagon|White House)\b")
+PRONOUN = re.compile(r"\b(?:he|she|it)\b", re.IGNORECASE)
+SMALL_WORDS = frozenset({"the", "of", "and", "for", "in", "on", "a", "an", "to", "at", "by"})
+OUTCOME = re.compile(
+    r"\b(?:agreed|agrees|agree (?:to|on|that)|concurred|concur (?:to|on|that)|condemn(?:ed|s)|"
+    r"pledged|pledges|vowed|vows|reaffirmed|reaffirms|confirmed|affirmed|affirms|committed|"
+    r"commits|shared the view|shared (?:their|the|our) (?:concerns?|recognition)|resolved|"
+    r"decided|strongly opposed|renewed (?:their|its) commitment)\b", re.IGNORECASE)
+LINKS = re.compile(r"^\s*(?:related (?:coverage|articles|stories|news)|also read|read more)\b",
+                   re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A quotation in a paragraph: ``start``/``end`` include the marks."""
+
+    start: int
+    end: int
+    text: str
+    attribution: str = ""  # the words between the parts of a split quote
+
+
+def _closing(text: str, start: int, mark: str) -> int:
+    """Index just past the mark closing the quote opened at ``start``."""
+    if mark == "“":
+        close = text.find("”", start + 1)
+        if close < 0:  # a mismatched closer: “... ,’ he added
+            odd = [m.end() for m in re.finditer(r"[,.!?][’'](?=\s|$)", text[start:])]
+            return start + odd[-1] if odd else len(text)
+        return close + 1
+    if mark == '"':
+        close = text.find('"', start + 1)
+        return close + 1 if close >= 0 else len(text)
+    for m in re.finditer(r"(?<=\S)[’'](?![^\W\d_])", text[start + 1:]):
+        return start + 1 + m.end()
+    return -1
+
+
+def quote_spans(text: str) -> list[Span]:
+    """Every top-level quotation in ``text`` (nested quotes stay inside their outer one)."""
+    spans: list[Span] = []
+    pos = 0
+    while pos < len(text):
+        mark = text[pos]
+        opening = mark in "“\"" or (mark in "‘'" and (pos == 0 or text[pos - 1] in " ([—–-\n"))
+        end = _closing(text, pos, mark) if opening else -1
+        if end <= pos:
+            pos += 1
+            continue
+        inner = text[pos + 1:end].strip().rstrip("”’'\"").strip()
+        spans.append(Span(pos, end, inner))
+        pos = end
+    return _merge(text, spans)
+
+
+def _merge(text: str, spans: list[Span]) -> list[Span]:
+    """Join the parts of one quote split by an attribution: “A,” he said, “B.”"""
+    merged: list[Span] = []
+    for span in spans:
+        if merged:
+            last = merged[-1]
+            gap = text[last.end:span.start]
+            if (last.text.endswith(",") and not re.search(r"[.!?;:]", gap)
+                    and len(gap.split()) <= 10):
+                merged[-1] = Span(last.start, span.end, f"{last.text} {span.text}", gap)
+                continue
+        merged.append(span)
+    return merged
+
+
+def _name_pattern(person: PersonMention) -> re.Pattern[str]:
+    words = [re.escape(w) for w in person.name.split() if len(w) > 2]
+    return re.compile(rf"\b(?:{'|'.join(words) or '(?!)'})\b", re.IGNORECASE)
+
+
+def _article(match: re.Match[str]) -> str:
+    return "the" if match[0] == "The" else ""
+
+
+def _candidates(region: str, people: Sequence[PersonMention],
+                last: tuple[str | None, str | None]) -> list[tuple[int, str]]:
+    """(position, speaker) of every person, organisation or pronoun named in ``region``."""
+    found = [(m.end(), p.name) for p in people for m in _name_pattern(p).finditer(region)]
+    found += [(m.end(), re.sub(r"^(?:(?:a|an|their|its)\s+|The\b)", _article, m[0].strip()))
+              for m in ORG.finditer(region)]
+    for m in PRONOUN.finditer(region):
+        said = last[1] if m[0].casefold() == "it" else last[0]
+        if said and region[m.end():].strip().casefold() in ("", "also", "further"):
+            found.append((m.end(), said))
+    people_first = [c for c in found if c[1] in {p.name for p in people}] or found
+    return sorted(people_first)
+
+
+def _speaker(text: str, span: Span, people: Sequence[PersonMention],
+             last: tuple[str | None, str | None]) -> tuple[str | None, bool]:
+    """The quote's speaker and whether the attribution sits right by the quote."""
+    start = max(text.rfind(". ", 0, span.start), text.rfind("” ", 0, span.start), 0)
+    before = text[start:span.start]
+    stop = re.search(r"[.!?](?:\s|$)|[“\"‘]", text[span.end:])
+    after = text[span.end:span.end + stop.start()] if stop else text[span.end:]
+    after = span.attribution or after
+    verb = SAID_RE.search(after)
+    if verb:
+        near = _candidates(after[:verb.start()], people, last)
+        if near:
+            return near[-1][1], len(after[:verb.start()].split()) <= 4
+        far = _candidates(after[verb.end():], people, last)
+        if far:
+            return far[0][1], True
+    verbs = list(SAID_RE.finditer(before))
+    region = before[:verbs[-1].start()] if verbs else before
+    near = _candidates(region, people, last)
+    if near and (verbs or re.search(r"\bstatement\b", near[-1][1])):
+        return near[-1][1], bool(verbs) and len(before[verbs[-1].end():].split()) <= 3
+    return None, False
+
+
+def _paragraphs(sentences: Sequence[Sentence]) -> list[list[Sentence]]:
+    groups: list[list[Sentence]] = []
+    for sentence in sentences:
+        if groups and (groups[-1][-1].article, groups[-1][-1].line) == (sentence.article,
+                                                                       sentence.line):
+            groups[-1].append(sentence)
+        else:
+            groups.append([sentence])
+    return groups
+
+
+def _is_statement(span: Span, attributed: bool) -> bool:
+    """Not a scare quote or a name: 4+ words, or 2+ words said right beside a speaker."""
+    words = re.findall(r"[\w'’\-]+", span.text)
+    capitalised = all(w[0].isupper() or w.casefold() in SMALL_WORDS or not w[0].isalpha()
+                      for w in words)
+    if capitalised and not re.search(r"[.!?]$", span.text.rstrip(",")):
+        return False
+    return len(words) >= 4 or (len(words) >= 2 and attributed)
+
+
+def find_quotes(sentences: Sequence[Sentence],
+                people: Sequence[PersonMention]) -> tuple[QuoteFact, ...]:
+    """Statements in quotation marks, each with its speaker when the text names one.
+
+    Args:
+        sentences: one meeting's sentences in article order (a paragraph is one line).
+        people: the people found in them; a speaker is given by their normalised name.
+
+    Returns:
+        Quotes in article order; ``speaker`` is a person's name, an organisation or
+        statement ("the Japanese Foreign Ministry", "joint statement"), or None.
+    """
+    quotes: list[QuoteFact] = []
+    last: tuple[str | None, str | None] = (None, None)  # the last person, the last body
+    names = {p.name for p in people}
+    for group in _paragraphs(sentences):
+        text = " ".join(s.text for s in group)
+        if CREDIT.search(text):
+            continue
+        for span in quote_spans(text):
+            speaker, attributed = _speaker(text, span, people, last)
+            if not _is_statement(span, attributed):
+                continue
+            if speaker:
+                last = (speaker, last[1]) if speaker in names else (last[0], speaker)
+            where = _sentence_at(group, text, span.start)
+            quotes.append(QuoteFact(span.text.rstrip(","), speaker,
+                                    Evidence("quotes", where.article, where.line, where.text)))
+    return tuple(quotes)
+
+
+def _sentence_at(group: list[Sentence], text: str, offset: int) -> Sentence:
+    pos = 0
+    for sentence in group:
+        pos = text.find(sentence.text, pos) + len(sentence.text)
+        if offset < pos:
+            return sentence
+    return group[-1]
+
+
+def find_outcomes(sentences: Sequence[Sentence]) -> tuple[Evidence, ...]:
+    """Sentences that state what was agreed, affirmed, condemned, pledged or vowed.
+
+    Credits, captions, questions and "Related coverage" link lines are left out.
+    """
+    outcomes: list[Evidence] = []
+    in_links = False
+    for s in sentences:
+        if LINKS.search(s.text):
+            in_links = True
+            continue
+        if in_links and not re.search(r"[.!?][\"”’')\]]*$", s.text):
+            continue
+        in_links = False
+        if CREDIT.search(s.text) or s.text.rstrip().endswith("?"):
+            continue
+        if OUTCOME.search(s.text):
+            outcomes.append(Evidence("outcomes", s.article, s.line, s.text))
+    return tuple(outcomes)

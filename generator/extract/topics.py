@@ -1,0 +1,202 @@
+"""Topics: the taxonomy data file and finding the topics a meeting's sources discuss.
+
+A topic counts only when discussed substantively: a sentence must carry a discussion cue
+(a statement, pledge, concern, agreement) and must not be a credit, caption, link line or an
+explanatory aside; the weights of the topic's terms in such sentences must reach its
+threshold. All of this is data in ``taxonomy.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import DataError
+from generator.models import Evidence, Problem, Sentence, TopicFact
+
+ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FINAL_STOP = re.compile(r"[.!?][\"”’')\]]*\s*$")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A weighted pattern; ``requires``/``unless`` test the whole sentence."""
+
+    pattern: re.Pattern[str]
+    weight: int = 1
+    requires: re.Pattern[str] | None = None
+    unless: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    covers: str = ""
+    terms: tuple[Term, ...] = ()
+    exclude: tuple[re.Pattern[str], ...] = ()
+    threshold: int = 2
+
+    def score(self, text: str) -> int:
+        """The weight of this topic's terms in one sentence (each term counted once)."""
+        for pattern in self.exclude:
+            text = pattern.sub(" ", text)
+        total = 0
+        for term in self.terms:
+            if not term.pattern.search(text):
+                continue
+            if term.requires and not term.requires.search(text):
+                continue
+            if term.unless and term.unless.search(text):
+                continue
+            total += term.weight
+        return total
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The topics, with the sentence filters that decide what counts as discussion."""
+
+    topics: tuple[Topic, ...]
+    cues: tuple[re.Pattern[str], ...] = ()
+    skip: tuple[re.Pattern[str], ...] = ()
+    skip_after: tuple[re.Pattern[str], ...] = ()
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(t.id for t in self.topics)
+
+    def title(self, topic_id: str) -> str:
+        """The display title of ``topic_id`` (the id itself when unknown)."""
+        return next((t.title for t in self.topics if t.id == topic_id), topic_id)
+
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    """Load a taxonomy data file.
+
+    Raises:
+        DataError: unreadable file, bad YAML, a duplicate or malformed id, a bad pattern
+            (every problem, each with its line).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise DataError([Problem(str(path), f"cannot read taxonomy: {err}")]) from err
+    if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
+        raise DataError([Problem(str(path), "expected a mapping with a `topics` list", 1)])
+    problems: list[Problem] = []
+    lines = _item_lines(root, "topics")
+    topics: list[Topic] = []
+    for entry, line in zip(data["topics"], lines, strict=False):
+        topic = _topic(entry, str(path), line, problems)
+        if topic and topic.id in {t.id for t in topics}:
+            problems.append(Problem(str(path), f"duplicate topic id {topic.id!r}", line))
+        elif topic:
+            topics.append(topic)
+    lists = [_patterns(data.get(key) or [], str(path), key, problems)
+             for key in ("discussion_cues", "skip_sentences", "skip_after")]
+    if problems:
+        raise DataError(problems)
+    return Taxonomy(tuple(topics), *lists)
+
+
+def _item_lines(root: yaml.Node | None, key: str) -> list[int]:
+    for k, v in getattr(root, "value", []) or []:
+        if getattr(k, "value", None) == key and isinstance(v, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in v.value]
+    return []
+
+
+def _compile(raw: Any, where: str, path: str, problems: list[Problem],
+             line: int | None = None) -> re.Pattern[str] | None:
+    try:
+        return re.compile(str(raw), re.IGNORECASE)
+    except re.error as err:
+        problems.append(Problem(path, f"{where}: bad pattern {raw!r}: {err}", line))
+        return None
+
+
+def _patterns(raw: Any, path: str, key: str,
+              problems: list[Problem]) -> tuple[re.Pattern[str], ...]:
+    if not isinstance(raw, list):
+        problems.append(Problem(path, f"{key}: expected a list of patterns"))
+        return ()
+    compiled = [_compile(p, key, path, problems) for p in raw]
+    return tuple(p for p in compiled if p)
+
+
+def _topic(entry: Any, path: str, line: int, problems: list[Problem]) -> Topic | None:
+    if not isinstance(entry, dict) or not entry.get("id") or not entry.get("title"):
+        problems.append(Problem(path, "topic: expected a mapping with `id` and `title`", line))
+        return None
+    topic_id = str(entry["id"])
+    if not ID.match(topic_id):
+        problems.append(Problem(path, f"topic id {topic_id!r}: use lower-case words and "
+                                      "hyphens", line))
+    terms = []
+    for raw in entry.get("terms") or []:
+        spec = raw if isinstance(raw, dict) else {"pattern": raw}
+        where = f"{topic_id}: terms"
+        pattern = _compile(spec.get("pattern", ""), where, path, problems, line)
+        requires = spec.get("requires")
+        unless = spec.get("unless")
+        term = Term(pattern, int(spec.get("weight", 1)),
+                    _compile(requires, where, path, problems, line) if requires else None,
+                    _compile(unless, where, path, problems, line) if unless else None
+                    ) if pattern else None
+        if term:
+            terms.append(term)
+    exclude = tuple(p for p in (_compile(x, f"{topic_id}: exclude", path, problems, line)
+                                for x in entry.get("exclude") or []) if p)
+    return Topic(topic_id, str(entry["title"]), str(entry.get("covers", "")), tuple(terms),
+                 exclude, int(entry.get("threshold", 2)))
+
+
+def discussion_sentences(sentences: Sequence[Sentence],
+                         taxonomy: Taxonomy) -> list[Sentence]:
+    """The sentences that can carry a topic: substantive, not credits, links or asides."""
+    kept: list[Sentence] = []
+    skipping = False
+    for sentence in sentences:
+        text = sentence.text
+        if any(p.search(text) for p in taxonomy.skip_after):
+            skipping = True
+            continue
+        if skipping and not FINAL_STOP.search(text):
+            continue
+        skipping = False
+        if any(p.search(text) for p in taxonomy.skip):
+            continue
+        if any(p.search(text) for p in taxonomy.cues):
+            kept.append(sentence)
+    return kept
+
+
+def find_topics(sentences: Sequence[Sentence], taxonomy: Taxonomy) -> tuple[TopicFact, ...]:
+    """The topics the sentences of one meeting discuss, in taxonomy order.
+
+    Args:
+        sentences: the meeting's sentences, in article order.
+        taxonomy: the topics and their matching data.
+
+    Returns:
+        One TopicFact per topic whose score reaches its threshold; its evidence is every
+        sentence that contributed, with field ``topics.<id>``.
+    """
+    usable = discussion_sentences(sentences, taxonomy)
+    facts: list[TopicFact] = []
+    for topic in taxonomy.topics:
+        scored = [(s, topic.score(s.text)) for s in usable]
+        support = [s for s, points in scored if points > 0]
+        if support and sum(points for _, points in scored) >= topic.threshold:
+            evidence = tuple(Evidence(f"topics.{topic.id}", s.article, s.line, s.text)
+                             for s in support)
+            facts.append(TopicFact(topic.id, evidence))
+    return tuple(facts)

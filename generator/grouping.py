@@ -1,0 +1,328 @@
+"""Grouping: the meetings many articles report, merged into one record each.
+
+Two reports are of the same meeting when their principals overlap (two people at least,
+one set inside the other or most of them shared), their dates agree (a call may differ by
+a day across time zones), and their format and place do not contradict each other. Being
+near duplicates of each other is strong evidence. Clusters are complete-linkage: an item
+joins a meeting only if it is compatible with every report already in it, so two meetings
+on one day in one city with different counterparts stay two.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from generator.duplicates import find_near_duplicates
+from generator.extract.places import Gazetteer, same_place
+from generator.models import (
+    ArticleFacts,
+    ArticleRecord,
+    Evidence,
+    MeetingFacts,
+    MeetingRecord,
+    NearDuplicate,
+    Participant,
+    Quote,
+)
+
+if TYPE_CHECKING:
+    from generator.knowledge import KnowledgeBase
+
+DATE_ORDER = ("stated", "date-line", "weekday-before-publication", "publication-date")
+SETTING_ORDER = ("2+2", "trilateral", "multilateral", "sidelines", "standalone")
+QUOTE_MATCH = 90
+
+
+@dataclass(frozen=True)
+class Item:
+    """One article's report of one meeting."""
+
+    article: str
+    facts: MeetingFacts
+    names: frozenset[str]
+
+
+def person_key(name: str) -> str:
+    """A spelling-independent key for a person's name (tokens sorted, accents dropped)."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return " ".join(sorted(t for t in re.findall(r"[a-z]+", text) if len(t) > 1))
+
+
+def _item(article: str, facts: MeetingFacts) -> Item:
+    return Item(article, facts, frozenset(person_key(p.name) for p in facts.participants))
+
+
+def same_people(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Principals that can be one meeting's: 2+ shared, nested or mostly shared."""
+    shared = len(a & b)
+    return shared >= 2 and (a <= b or b <= a or shared / len(a | b) >= 0.5)
+
+
+def compatible(a: Item, b: Item, places: Gazetteer, duplicates: bool) -> bool:
+    """Whether two reports can be of the same meeting."""
+    if a.article == b.article or not same_people(a.names, b.names):
+        return False
+    if a.facts.format != b.facts.format and not duplicates:
+        return False
+    if duplicates:
+        return True
+    return _dates_agree(a.facts, b.facts) and _places_agree(a.facts, b.facts, places)
+
+
+def _dates_agree(a: MeetingFacts, b: MeetingFacts) -> bool:
+    if not (a.date and b.date and a.date.value and b.date.value):
+        return True
+    gap = abs((a.date.value - b.date.value).days)
+    loose = a.format != "in_person" or "publication-date" in (a.date.basis, b.date.basis)
+    return gap == 0 or (loose and gap == 1)
+
+
+def _places_agree(a: MeetingFacts, b: MeetingFacts, places: Gazetteer) -> bool:
+    if a.country and b.country and min(a.place_rank, b.place_rank) >= 2:
+        if a.country != b.country:
+            return False
+        if a.location and b.location:
+            return same_place(a.location.city, b.location.city, places)
+    return True
+
+
+def affinity(item: Item, members: Sequence[Item], dups: set[str],
+             places: Gazetteer) -> tuple[int, int, int, int]:
+    """How well an item fits a cluster: near duplicates, same city, same weekday, people."""
+    same_city = 0
+    weekday = 0
+    for other in members:
+        a, b = item.facts, other.facts
+        if a.location and b.location:
+            agree = same_place(a.location.city, b.location.city, places)
+            same_city += min(a.place_rank, b.place_rank) * (1 if agree else -1)
+        if a.date and a.date.value is None and a.date.weekday is not None and b.date and \
+                b.date.value is not None:
+            weekday += 1 if b.date.value.weekday() == a.date.weekday else -1
+    shared = max(len(item.names & o.names) for o in members)
+    return sum(o.article in dups for o in members), same_city, weekday, shared
+
+
+def cluster(items: Sequence[Item], near: dict[str, tuple[NearDuplicate, ...]],
+            places: Gazetteer) -> list[list[Item]]:
+    """Complete-linkage clusters; items with a known date seed clusters first."""
+    ordered = sorted(items, key=lambda i: (i.facts.secondary, _date_rank(i.facts), i.article))
+    clusters: list[list[Item]] = []
+    by_person: dict[str, list[int]] = {}
+    for item in ordered:
+        dups = {d.id for d in near.get(item.article, ())}
+        options = sorted({c for n in item.names for c in by_person.get(n, [])})
+        fits = [c for c in options
+                if all(compatible(item, other, places, other.article in dups)
+                       for other in clusters[c])]
+        if fits:
+            best = max(fits, key=lambda c: (*affinity(item, clusters[c], dups, places), -c))
+            clusters[best].append(item)
+        else:
+            clusters.append([item])
+            best = len(clusters) - 1
+        for name in item.names:
+            by_person.setdefault(name, []).append(best)
+    return clusters
+
+
+def _date_rank(facts: MeetingFacts) -> int:
+    if facts.date and facts.date.value and facts.date.basis in DATE_ORDER:
+        return DATE_ORDER.index(facts.date.basis)
+    return len(DATE_ORDER)
+
+
+def merge_date(items: Sequence[Item]) -> tuple[MeetingFacts | None, str]:
+    """The report whose date is best supported, and the date basis for the meeting."""
+    dated = [i for i in items if i.facts.date and i.facts.date.value]
+    if not dated:
+        return None, "unknown"
+    votes = Counter(i.facts.date.value for i in dated if i.facts.date)
+    best = min(dated, key=lambda i: (_date_rank(i.facts),
+                                     -votes[i.facts.date.value if i.facts.date else None],
+                                     i.article))
+    basis = best.facts.date.basis if best.facts.date else "unknown"
+    return best.facts, basis
+
+
+def merge_place(items: Sequence[Item], fmt: str) -> MeetingFacts | None:
+    """The report whose city is best supported (none for a call)."""
+    if fmt != "in_person":
+        return None
+    placed = [i for i in items if i.facts.location]
+    if not placed:
+        return None
+    votes = Counter(i.facts.location.city for i in placed if i.facts.location)
+    return max(placed, key=lambda i: (i.facts.place_rank,
+                                      votes[i.facts.location.city if i.facts.location else ""],
+                                      -items.index(i))).facts
+
+
+def merge_setting(items: Sequence[Item]) -> tuple[str, str | None]:
+    """The most reported specific setting (standalone only if none), and its occasion."""
+    votes = Counter(i.facts.setting for i in items if i.facts.setting != "standalone")
+    if not votes:
+        return "standalone", None
+    setting = min(votes, key=lambda s: (-votes[s], SETTING_ORDER.index(s)))
+    names = Counter(i.facts.occasion for i in items
+                    if i.facts.setting == setting and i.facts.occasion)
+    occasion = min(names, key=lambda n: (-names[n], -len(n), n)) if names else None
+    return setting, occasion
+
+
+def merge_quotes(items: Sequence[Item]) -> tuple[Quote, ...]:
+    """Quotes of every report; near-identical wordings merge, listing every source."""
+    merged: list[tuple[str, str | None, set[str]]] = []
+    for item in sorted(items, key=lambda i: i.article):
+        for quote in item.facts.quotes:
+            match = next((m for m in merged if fuzz.ratio(m[0], quote.text) >= QUOTE_MATCH), None)
+            if match is None:
+                merged.append((quote.text, quote.speaker, {item.article}))
+            else:
+                match[2].add(item.article)
+    return tuple(sorted((Quote(text, speaker, tuple(sorted(srcs)))
+                         for text, speaker, srcs in merged), key=lambda q: q.text))
+
+
+def merge_participants(items: Sequence[Item], hubs: Counter[str]) -> tuple[Participant, ...]:
+    """Every principal once, the most-met person first (then by name)."""
+    seen: dict[str, Participant] = {}
+    for item in sorted(items, key=lambda i: i.article):
+        for person in item.facts.participants:
+            key = person_key(person.name)
+            if key not in seen or (seen[key].role is None and person.role):
+                seen[key] = Participant(person.name, person.role, person.country)
+    return tuple(sorted(seen.values(), key=lambda p: (-hubs[person_key(p.name)], p.name)))
+
+
+def meeting_title(participants: Sequence[Participant], setting: str, fmt: str,
+                  city: str | None, places: Gazetteer) -> str:
+    """A plain-text title: "Hayashi–Blinken meeting in Melbourne", "Japan–U.S. 2+2 ..."."""
+    if setting == "2+2" or len(participants) > 3:
+        countries = list(dict.fromkeys(p.country for p in participants if p.country))
+        head = "–".join(places.short_name(c) for c in countries)
+        kind = "2+2" if setting == "2+2" else f"{setting} meeting"
+    else:
+        head = "–".join(p.name.split()[-1] for p in participants)
+        kind = {"phone": "phone call", "video": "video call"}.get(fmt, "meeting")
+    title = f"{head} {kind}".strip()
+    return f"{title} in {city}" if city and fmt == "in_person" else title
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens."""
+    text = re.sub(r"[–—-]", " ", text.replace("2+2", "2plus2")).replace(".", "")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "-".join(w for w in re.findall(r"[a-z0-9]+", text) if w not in ("in", "the"))
+
+
+def meeting_evidence(items: Sequence[Item], chosen: Sequence[MeetingFacts | None],
+                     participants: Sequence[Participant], topics: Sequence[str],
+                     ) -> tuple[Evidence, ...]:
+    """Evidence for date, place, format, setting, occasion, participants and each topic."""
+    found: set[Evidence] = set()
+    for facts in chosen:
+        if facts is not None:
+            found.update(e for e in facts.evidence if e.field in ("date", "location"))
+    keys = {person_key(p.name) for p in participants}
+    for item in items:
+        found.update(e for e in item.facts.evidence
+                     if e.field in ("format", "setting", "occasion"))
+        for person in item.facts.participants:
+            if person_key(person.name) in keys:
+                found.add(Evidence("participants", person.evidence.article,
+                                   person.evidence.line, person.evidence.text))
+        for topic in item.facts.topics:
+            if topic.topic in topics:
+                found.update(Evidence(f"topics.{topic.topic}", e.article, e.line, e.text)
+                             for e in topic.evidence)
+    return tuple(sorted(found, key=lambda e: (e.field, e.article, e.line, e.text)))
+
+
+def build_meeting(items: Sequence[Item], hubs: Counter[str], places: Gazetteer,
+                  ) -> MeetingRecord:
+    """One meeting record from the reports of one cluster (id filled in later)."""
+    formats = Counter(i.facts.format for i in items)
+    fmt = min(formats, key=lambda f: (-formats[f], f == "in_person", f))
+    dated, basis = merge_date(items)
+    placed = merge_place(items, fmt)
+    setting, occasion = merge_setting(items)
+    participants = merge_participants(items, hubs)
+    topics = tuple(sorted({t.topic for i in items for t in i.facts.topics}))
+    location = placed.location if placed else None
+    outcomes = {e for i in items for e in i.facts.outcomes}
+    return MeetingRecord(
+        id="", title=meeting_title(participants, setting, fmt,
+                                   location.city if location else None, places),
+        date=dated.date.value if dated and dated.date else None, date_basis=basis,
+        location=location, format=fmt, setting=setting, occasion=occasion,
+        participants=participants, topics=topics,
+        sources=tuple(sorted({i.article for i in items})), quotes=merge_quotes(items),
+        outcomes=tuple(sorted(outcomes, key=lambda e: (e.article, e.line, e.text))),
+        evidence=meeting_evidence(items, (dated, placed), participants, topics))
+
+
+def assign_ids(meetings: Sequence[MeetingRecord]) -> list[str]:
+    """Stable unique ids, in the order given: ``YYYY-MM-DD-<slug>`` or ``undated-<slug>``.
+
+    Clashing ids get ``-2``, ``-3`` in the order of (date, title, sources).
+    """
+    ids = [""] * len(meetings)
+    used: set[str] = set()
+    order = sorted(range(len(meetings)), key=lambda k: (str(meetings[k].date), meetings[k].title,
+                                                        meetings[k].sources))
+    for index in order:
+        meeting = meetings[index]
+        day = meeting.date.isoformat() if meeting.date else "undated"
+        base = f"{day}-{slugify(meeting.title)}"
+        ident, n = base, 1
+        while ident in used:
+            n += 1
+            ident = f"{base}-{n}"
+        used.add(ident)
+        ids[index] = ident
+    return ids
+
+
+def group_articles(facts: Sequence[ArticleFacts], kb: KnowledgeBase,
+                   ) -> tuple[tuple[MeetingRecord, ...], tuple[ArticleRecord, ...]]:
+    """Group the reports of many articles into meetings.
+
+    Args:
+        facts: what extraction found in each article.
+        kb: the knowledge base (places are used to compare cities, names for titles).
+
+    Returns:
+        Meeting records sorted by id, and one article record per article sorted by id;
+        an article's ``meetings`` list its main meeting first.
+    """
+    near = find_near_duplicates([f.article for f in facts])
+    items = [_item(f.article.id, m) for f in facts for m in f.meetings]
+    clusters = cluster(items, near, kb.places)
+    hubs: Counter[str] = Counter(n for c in clusters for n in {n for i in c for n in i.names})
+    drafts = [build_meeting(c, hubs, kb.places) for c in clusters]
+    ids = assign_ids(drafts)
+    meetings = [replace(draft, id=ident) for draft, ident in zip(drafts, ids, strict=True)]
+    owner = {id(item.facts): ident for members, ident in zip(clusters, ids, strict=True)
+             for item in members}
+    articles = [_article_record(f, owner, near) for f in facts]
+    return (tuple(sorted(meetings, key=lambda m: m.id)),
+            tuple(sorted(articles, key=lambda a: a.id)))
+
+
+def _article_record(facts: ArticleFacts, owner: dict[int, str],
+                    near: dict[str, tuple[NearDuplicate, ...]]) -> ArticleRecord:
+    article = facts.article
+    ids = list(dict.fromkeys(owner[id(m)] for m in facts.meetings))
+    return ArticleRecord(
+        id=article.id, source_file=article.source_file, sha256=article.sha256,
+        headline=article.headline, publisher=article.publisher, published=article.published,
+        meetings=tuple(ids), near_duplicates=near.get(article.id, ()),
+        encoding=article.encoding, rights=article.rights)

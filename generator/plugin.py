@@ -1,0 +1,79 @@
+"""The MkDocs plugin: event wiring around the pipeline, nothing more.
+
+``mkdocs build`` and ``mkdocs serve`` ingest the seed articles (the pipeline skips the work
+when no input changed), render every page from the records and hand the pages to MkDocs as
+generated files; nothing is written into ``docs/``. ``mkdocs serve`` also watches the seeds,
+the records and the templates, so editing any of them rebuilds the site.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as opt
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from generator.errors import BriefingError
+from generator.models import Problem, RenderedPage
+
+log = logging.getLogger("mkdocs.plugins.briefing")
+
+
+class BriefingConfig(base.Config):
+    """Plugin options; folders are relative to the folder holding ``mkdocs.yml``."""
+
+    seeds = opt.Type(str, default="seeds")
+    content = opt.Type(str, default="content")
+    templates = opt.Type(str, default="templates")
+
+
+class BriefingPlugin(BasePlugin[BriefingConfig]):
+    """Ingest, render and add the briefing pages to an MkDocs build."""
+
+    def __init__(self) -> None:
+        self.pages: tuple[RenderedPage, ...] = ()
+        self.problems: tuple[Problem, ...] = ()  # skipped articles and invalid records
+
+    def folder(self, config: MkDocsConfig, name: str) -> Path:
+        """An option's folder, resolved against the folder of ``mkdocs.yml``."""
+        root = Path(config.config_file_path or ".").resolve().parent
+        return root / str(self.config[name])
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Bring the records up to date and render every page."""
+        from generator import pipeline  # imported late: a broken extractor must not stop MkDocs
+
+        root = Path(config.config_file_path or ".").resolve().parent
+        content = self.folder(config, "content")
+        try:
+            report = pipeline.ingest(self.folder(config, "seeds"), content, root)
+            result = pipeline.render(content, self.folder(config, "templates"))
+        except BriefingError as err:
+            raise PluginError("briefing: " + "\n".join(str(p) for p in err.problems)) from err
+        self.pages = result.pages
+        self.problems = (*report.skipped, *result.problems)
+        for problem in self.problems:
+            log.warning(str(problem))
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add the rendered pages as generated files (they override same-named docs files)."""
+        for page in self.pages:
+            existing = files.get_file_from_path(page.path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, page.path, content=page.markdown))
+        return files
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """Rebuild when a seed article, a record or a template changes."""
+        for name in ("seeds", "content", "templates"):
+            folder = self.folder(config, name)
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server

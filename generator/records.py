@@ -1,0 +1,403 @@
+"""Records on disk: one Markdown file with YAML front matter per meeting and per article.
+
+``content/meetings/<id>.md`` and ``content/articles/<id>.md`` hold the records; the body
+below the front matter is the analyst's notes. ``content/.state/<kind>/<id>.json`` keeps
+what ingest generated last, so that a new ingest can tell a person's edits from its own
+output and never overwrite them (see ``generator.merge``). Loading checks every file
+against the schema (``generator.schema``); one bad file is reported and skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.merge import Existing, Plan, edit_notes, plan_save
+from generator.models import (
+    ArticleRecord,
+    Corpus,
+    Evidence,
+    Location,
+    MeetingRecord,
+    NearDuplicate,
+    Participant,
+    Problem,
+    Quote,
+)
+from generator.schema import (
+    ARTICLE_ID,
+    MEETING_ID,
+    ParsedRecord,
+    parse_record_text,
+    topic_problems,
+)
+from generator.yamlio import atomic_write, render_front_matter
+
+__all__ = ["SaveReport", "atomic_write", "check_content", "load_corpus", "save_ingest"]
+
+KINDS = ("articles", "meetings")
+STATE = ".state"
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class SaveReport:
+    """What :func:`save_ingest` did. Problems read ``path:line: message``.
+
+    Attributes:
+        written: Record files written (created or changed), sorted.
+        unchanged: Record files whose bytes were already right (not rewritten).
+        kept_edits: Fields a person edited, kept; ingest still finds what it found before.
+        conflicts: Fields a person edited, kept, where ingest now finds something else
+            (or there was no state to tell an edit from an older ingest's output).
+        removed: Record files deleted: no longer produced and never edited.
+        renamed: (provisional id, final id) of meetings that kept an existing id or
+            needed a suffix.
+        kept_records: Records no longer produced but kept, because a person edited them.
+        problems: Existing files that could not be read and were left untouched, and any
+            written record that failed its own schema check.
+    """
+
+    written: tuple[str, ...]
+    unchanged: int
+    kept_edits: tuple[Problem, ...]
+    conflicts: tuple[Problem, ...]
+    removed: tuple[str, ...]
+    renamed: tuple[tuple[str, str], ...]
+    kept_records: tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    def messages(self) -> tuple[str, ...]:
+        """Lines to show a person: problems, conflicts, kept records, kept edits, renames."""
+        notes = (*self.problems, *self.conflicts, *self.kept_records, *self.kept_edits)
+        renames = (f"meeting {old} saved as {new}" for old, new in self.renamed)
+        return (*(str(note) for note in notes), *renames)
+
+
+# -- typed records <-> canonical fields ---------------------------------------------------
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _evidence(items: Iterable[Evidence]) -> list[dict[str, Any]]:
+    return [{"field": e.field, "article": e.article, "line": e.line, "text": e.text}
+            for e in items]
+
+
+def meeting_to_fields(record: MeetingRecord) -> dict[str, Any]:
+    """Canonical fields of a meeting (sets such as topics and sources sorted)."""
+    location = record.location
+    return {
+        "id": record.id, "title": record.title, "date": _iso(record.date),
+        "date_basis": record.date_basis,
+        "location": None if location is None else {"city": location.city,
+                                                   "country": location.country},
+        "format": record.format, "setting": record.setting, "occasion": record.occasion,
+        "participants": [{"name": p.name, "role": p.role, "country": p.country}
+                         for p in record.participants],
+        "topics": sorted(set(record.topics)), "sources": sorted(set(record.sources)),
+        "quotes": [{"text": q.text, "speaker": q.speaker, "sources": sorted(set(q.sources))}
+                   for q in record.quotes],
+        "outcomes": _evidence(record.outcomes), "evidence": _evidence(record.evidence),
+    }
+
+
+def article_to_fields(record: ArticleRecord) -> dict[str, Any]:
+    """Canonical fields of an article (near-duplicates sorted by id)."""
+    return {
+        "id": record.id, "source_file": record.source_file, "sha256": record.sha256,
+        "headline": record.headline, "publisher": record.publisher,
+        "published": _iso(record.published), "meetings": list(dict.fromkeys(record.meetings)),
+        "near_duplicates": [{"id": d.id, "similarity": float(d.similarity)}
+                            for d in sorted(record.near_duplicates, key=lambda d: d.id)],
+        "encoding": record.encoding, "rights": record.rights,
+    }
+
+
+def _date(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _to_evidence(items: Iterable[dict[str, Any]]) -> tuple[Evidence, ...]:
+    return tuple(Evidence(e["field"], e["article"], e["line"], e["text"]) for e in items)
+
+
+def meeting_from_fields(fields: dict[str, Any], body: str = "") -> MeetingRecord:
+    """The typed meeting for canonical fields that passed the schema."""
+    where = fields["location"]
+    return MeetingRecord(
+        id=fields["id"], title=fields["title"], date=_date(fields["date"]),
+        date_basis=fields["date_basis"],
+        location=None if where is None else Location(where["city"], where["country"]),
+        format=fields["format"], setting=fields["setting"], occasion=fields["occasion"],
+        participants=tuple(Participant(p["name"], p["role"], p["country"])
+                           for p in fields["participants"]),
+        topics=tuple(sorted(set(fields["topics"]))), sources=tuple(sorted(set(fields["sources"]))),
+        quotes=tuple(Quote(q["text"], q["speaker"], tuple(sorted(set(q["sources"]))))
+                     for q in fields["quotes"]),
+        outcomes=_to_evidence(fields["outcomes"]), evidence=_to_evidence(fields["evidence"]),
+        body=body,
+    )
+
+
+def article_from_fields(fields: dict[str, Any], body: str = "") -> ArticleRecord:
+    """The typed article for canonical fields that passed the schema."""
+    return ArticleRecord(
+        id=fields["id"], source_file=fields["source_file"], sha256=fields["sha256"],
+        headline=fields["headline"], publisher=fields["publisher"],
+        published=_date(fields["published"]), meetings=tuple(dict.fromkeys(fields["meetings"])),
+        near_duplicates=tuple(NearDuplicate(d["id"], d["similarity"]) for d in
+                              sorted(fields["near_duplicates"], key=lambda d: d["id"])),
+        encoding=fields["encoding"], rights=fields["rights"], body=body,
+    )
+
+
+def render_record(fields: dict[str, Any], body: str) -> str:
+    """The text of a record file; dates are written as bare YAML dates."""
+    data = {key: _date(value) if key in ("date", "published") else value
+            for key, value in fields.items()}
+    return render_front_matter(data, body)
+
+
+def normalise(kind: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """Canonical fields as ingest would write them (collections deduplicated and sorted)."""
+    if kind == "meetings":
+        return meeting_to_fields(meeting_from_fields(fields))
+    return article_to_fields(article_from_fields(fields))
+
+
+# -- files --------------------------------------------------------------------------------
+
+def record_files(content: Path, kind: str) -> list[Path]:
+    """The record files of one kind (``meetings`` or ``articles``), sorted by name."""
+    folder = content / kind
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.md") if not p.name.startswith(".") and p.is_file())
+
+
+def read_record_file(path: Path, kind: str) -> ParsedRecord:
+    """Read and check one record file; never raises for a bad file."""
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return ParsedRecord(kind, shown, None, "", (Problem(shown, f"cannot read: "
+                                                            f"{error.strerror}"),), {})
+    if len(raw) > MAX_FILE_BYTES:
+        problem = Problem(shown, f"file is larger than {MAX_FILE_BYTES} bytes", 1, 1)
+        return ParsedRecord(kind, shown, None, "", (problem,), {})
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        problem = Problem(shown, f"not UTF-8 text (byte 0x{raw[error.start]:02x})", line, column)
+        return ParsedRecord(kind, shown, None, "", (problem,), {})
+    return parse_record_text(text, shown, kind, path.stem)
+
+
+def _sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple(sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.column or 0,
+                                                      p.message)))
+
+
+def _folder_problems(content: Path) -> list[Problem]:
+    return [] if content.is_dir() else [Problem(str(content), "content folder not found")]
+
+
+# -- loading and checking -----------------------------------------------------------------
+
+def load_corpus(content: Path, taxonomy_ids: frozenset[str] | None = None) -> Corpus:
+    """Load every meeting and article record of a content folder, checking each one.
+
+    Args:
+        content: The content folder (with ``meetings/`` and ``articles/``).
+        taxonomy_ids: When given, a meeting with a topic id outside it is a problem.
+
+    Returns:
+        The valid records sorted by id; each invalid file is left out and its problems
+        (``path:line:col: message``, sorted) are in ``Corpus.problems``.
+    """
+    problems = _folder_problems(content)
+    meetings, articles = [], []
+    for kind in KINDS:
+        for path in record_files(content, kind):
+            record = read_record_file(path, kind)
+            found = list(record.problems)
+            if record.fields is not None and kind == "meetings" and taxonomy_ids is not None:
+                found += topic_problems(record, record.fields, taxonomy_ids)
+            problems += found
+            if record.fields is None or found:
+                continue
+            if kind == "meetings":
+                meetings.append(meeting_from_fields(record.fields, record.body))
+            else:
+                articles.append(article_from_fields(record.fields, record.body))
+    return Corpus(tuple(sorted(meetings, key=lambda m: m.id)),
+                  tuple(sorted(articles, key=lambda a: a.id)), _sorted_problems(problems))
+
+
+def _references(record: ParsedRecord) -> list[tuple[str, str, str]]:
+    """(place, id, kind) of every record a record refers to."""
+    fields = record.fields or {}
+    if record.kind == "meetings":
+        return ([(f"sources[{i}]", s, "articles") for i, s in enumerate(fields["sources"])]
+                + [(f"quotes[{i}].sources[{j}]", s, "articles")
+                   for i, q in enumerate(fields["quotes"]) for j, s in enumerate(q["sources"])])
+    return ([(f"meetings[{i}]", m, "meetings") for i, m in enumerate(fields["meetings"])]
+            + [(f"near_duplicates[{i}].id", d["id"], "articles")
+               for i, d in enumerate(fields["near_duplicates"])])
+
+
+def check_content(content: Path, taxonomy_ids: frozenset[str]) -> tuple[Problem, ...]:
+    """Check a content folder: schema, topic ids, and references between records.
+
+    Every meeting's sources (and quote sources) must exist as article records, every
+    article's meetings and near-duplicates must exist, and each id must match its file name.
+
+    Returns:
+        Every problem found, sorted, each ``path:line:col: message``; empty when all is well.
+    """
+    problems = _folder_problems(content)
+    present = {kind: {p.stem for p in record_files(content, kind)} for kind in KINDS}
+    for kind in KINDS:
+        for path in record_files(content, kind):
+            record = read_record_file(path, kind)
+            problems += record.problems
+            if record.fields is None:
+                continue
+            if kind == "meetings":
+                problems += topic_problems(record, record.fields, taxonomy_ids)
+            for place, target, target_kind in _references(record):
+                if target not in present[target_kind]:
+                    line, column = record.where(place)
+                    problems.append(Problem(
+                        record.path, f'{place}: unknown {target_kind[:-1]} "{target}" '
+                        f"(no file {target_kind}/{target}.md)", line, column))
+    return _sorted_problems(problems)
+
+
+# -- saving an ingest ---------------------------------------------------------------------
+
+def _state_path(content: Path, kind: str, key: str) -> Path:
+    return content / STATE / kind / f"{key}.json"
+
+
+def _read_state(path: Path) -> dict[str, Any] | None:
+    """What ingest wrote last for a record, or None when missing or unreadable."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def _existing(content: Path, kind: str) -> tuple[dict[str, Existing], dict[str, ParsedRecord]]:
+    records, parsed = {}, {}
+    for path in record_files(content, kind):
+        record = read_record_file(path, kind)
+        fields = None if record.fields is None else normalise(kind, record.fields)
+        state = _read_state(_state_path(content, kind, path.stem))
+        records[path.stem] = Existing(path.stem, fields, record.body, state)
+        parsed[path.stem] = record
+    return records, parsed
+
+
+def _generated(records: Sequence[MeetingRecord | ArticleRecord], kind: str,
+               problems: list[Problem], content: Path) -> list[tuple[dict[str, Any], str]]:
+    """Canonical fields and body of each generated record; unsafe ids are reported, skipped."""
+    pattern = MEETING_ID if kind == "meetings" else ARTICLE_ID
+    result = []
+    seen: set[str] = set()
+    for record in sorted(records, key=lambda r: r.id):
+        if not pattern.fullmatch(record.id) or record.id in seen:
+            why = "appears more than once" if record.id in seen else \
+                "is not a valid file name for a record id"
+            problems.append(Problem(str(content / kind), f'not saved: "{record.id}" {why}'))
+            continue
+        seen.add(record.id)
+        if isinstance(record, MeetingRecord):
+            fields = meeting_to_fields(record)
+        else:
+            fields = article_to_fields(record)
+        result.append((fields, record.body))
+    return result
+
+
+def save_ingest(content: Path, meetings: Sequence[MeetingRecord],
+                articles: Sequence[ArticleRecord]) -> SaveReport:
+    """Write the records of an ingest, keeping every edit a person made to earlier ones.
+
+    Fields nobody edited take the new values; edited fields and every body are kept; an
+    edited field whose generated value changed too is reported as a conflict. Meetings keep
+    the id of the existing record they match (by shared sources), and articles' meeting
+    lists follow. Records no longer produced are removed unless edited. Files whose bytes
+    would not change are not rewritten.
+
+    Args:
+        content: The content folder (created if needed).
+        meetings: The meetings ingest produced (provisional ids).
+        articles: The articles ingest produced.
+
+    Returns:
+        What was written, kept, removed and renamed, and any conflicts.
+    """
+    problems: list[Problem] = []
+    generated = {"meetings": _generated(meetings, "meetings", problems, content),
+                 "articles": _generated(articles, "articles", problems, content)}
+    existing, parsed = {}, {}
+    for kind in KINDS:
+        existing[kind], parsed[kind] = _existing(content, kind)
+    plan = plan_save(generated["meetings"], generated["articles"], existing)
+    return _apply(content, plan, parsed, problems)
+
+
+def _apply(content: Path, plan: Plan, parsed: dict[str, dict[str, ParsedRecord]],
+           problems: list[Problem]) -> SaveReport:
+    written, kept_edits, conflicts, unchanged = [], [], [], 0
+    for output in plan.outputs:
+        path = content / output.kind / f"{output.id}.md"
+        text = render_record(output.fields, output.body)
+        if atomic_write(path, text):
+            written.append(str(path))
+            # unchanged files passed this check when they were read
+            problems += parse_record_text(text, str(path), output.kind, output.id).problems
+        else:
+            unchanged += 1
+        state = json.dumps(output.state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        atomic_write(_state_path(content, output.kind, output.id), state)
+        kept, conflict = edit_notes(str(path), text, output)
+        kept_edits += kept
+        conflicts += conflict
+    removed = []
+    for kind, key in plan.removals:
+        (content / kind / f"{key}.md").unlink(missing_ok=True)
+        _state_path(content, kind, key).unlink(missing_ok=True)
+        removed.append(str(content / kind / f"{key}.md"))
+    kept_records = [Problem(str(content / kind / f"{key}.md"),
+                            f"no longer produced by ingest; kept because {why}")
+                    for kind, key, why in plan.kept]
+    for kind, key in plan.blocked:
+        record = parsed[kind][key]
+        problems += record.problems
+        problems.append(Problem(record.path, "not updated by ingest until its problems are fixed"))
+    _drop_stale_states(content)
+    return SaveReport(tuple(sorted(written)), unchanged, _sorted_problems(kept_edits),
+                      _sorted_problems(conflicts), tuple(sorted(removed)), plan.renamed,
+                      _sorted_problems(kept_records), _sorted_problems(problems))
+
+
+def _drop_stale_states(content: Path) -> None:
+    """Remove state files whose record file no longer exists."""
+    for kind in KINDS:
+        folder = content / STATE / kind
+        if folder.is_dir():
+            for state in sorted(folder.glob("*.json")):
+                if not (content / kind / f"{state.stem}.md").is_file():
+                    state.unlink()

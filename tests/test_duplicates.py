@@ -1,0 +1,38 @@
+"""Near duplicates: paraphrases found through MinHash/LSH, unrelated texts not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.duplicates import candidate_pairs, find_near_duplicates, jaccard, shingles, signature
+from generator.sources import list_article_files, read_article
+
+DATA = Path(__file__).parent / "data" / "a1_dups"
+
+
+def test_paraphrase_is_a_near_duplicate_and_unrelated_is_not() -> None:
+    articles = [read_article(p) for p in list_article_files(DATA)]
+    found = find_near_duplicates(articles)
+    assert sorted(found) == ["030_original", "031_paraphrase", "032_other"]
+    (dup,) = found["030_original"]
+    assert dup.id == "031_paraphrase" and dup.similarity >= 0.3
+    assert found["031_paraphrase"][0].id == "030_original"
+    assert found["032_other"] == ()
+
+
+def test_minhash_estimates_jaccard() -> None:
+    a = shingles(" ".join(f"w{i}" for i in range(200)))
+    b = shingles(" ".join(f"w{i}" for i in range(40, 240)))
+    exact = jaccard(a, b)
+    sa, sb = signature(a), signature(b)
+    estimate = sum(x == y for x, y in zip(sa, sb, strict=True)) / len(sa)
+    assert abs(estimate - exact) < 0.15
+    assert ("a", "b") in candidate_pairs({"a": sa, "b": sb})
+
+
+def test_identical_texts_score_one() -> None:
+    articles = [read_article(DATA / "030_original.txt")]
+    copy = read_article(DATA / "030_original.txt")
+    copy = type(copy)(**{**copy.__dict__, "id": "copy"})
+    found = find_near_duplicates([*articles, copy])
+    assert found["copy"][0].similarity == 1.0

@@ -1,0 +1,181 @@
+"""Meeting extraction (no-meeting articles, side meetings) and grouping into meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from generator import extract
+from generator.extract.places import load_places
+from generator.grouping import group_articles, person_key, same_people
+from generator.knowledge import KnowledgeBase
+from generator.models import (
+    ArticleFacts,
+    DateFact,
+    Evidence,
+    Location,
+    MeetingFacts,
+    PersonMention,
+    QuoteFact,
+    Sentence,
+    SourceArticle,
+    TopicFact,
+)
+from generator.sources import list_article_files, read_article
+
+DATA = Path(__file__).parent / "data"
+PLACES = Path(__file__).parent.parent / "generator" / "data" / "places.yaml"
+PEOPLE = {"Rossi": ("Ana Rossi", "Foreign Minister", "IT"),
+          "Tremblay": ("Paul Tremblay", "Foreign Minister", "CA"),
+          "Berg": ("Erik Berg", "Foreign Minister", "NO"),
+          "Nowak": ("Jan Nowak", "Foreign Minister", "PL")}
+TOPICS = {"energy": "energy", "arctic": "Arctic", "fisheries": "fisheries", "grain": "grain"}
+
+
+def fake_people(sentences: Sequence[Sentence], directory: object,
+                on: dt.date | None) -> tuple[PersonMention, ...]:
+    found: dict[str, PersonMention] = {}
+    for s in sentences:
+        for family, (name, role, country) in PEOPLE.items():
+            if re.search(rf"\b{family}\b", s.text) and name not in found:
+                found[name] = PersonMention(name, role, country, True, True,
+                                            Evidence("participants", s.article, s.line, family))
+    return tuple(sorted(found.values(), key=lambda p: p.name))
+
+
+def fake_topics(sentences: Sequence[Sentence], taxonomy: object) -> tuple[TopicFact, ...]:
+    return tuple(TopicFact(t, tuple(Evidence(f"topics.{t}", s.article, s.line, w)
+                                    for s in sentences if w in s.text))
+                 for t, w in sorted(TOPICS.items()) if any(w in s.text for s in sentences))
+
+
+@pytest.fixture()
+def kb(monkeypatch: pytest.MonkeyPatch) -> KnowledgeBase:
+    monkeypatch.setattr(extract.people_mod, "find_people", fake_people)
+    monkeypatch.setattr(extract.topics_mod, "find_topics", fake_topics)
+    monkeypatch.setattr(extract.quotes_mod, "find_quotes", lambda s, p: ())
+    monkeypatch.setattr(extract.quotes_mod, "find_outcomes", lambda s: ())
+    return KnowledgeBase(taxonomy=None, people=None, places=load_places(PLACES))  # type: ignore[arg-type]
+
+
+def test_side_meetings_are_split_out(kb: KnowledgeBase) -> None:
+    (path,) = list_article_files(DATA / "a1_side")
+    facts = extract.extract_facts(read_article(path), kb)
+    main, berg, nowak = facts.meetings
+    assert [p.name for p in main.participants] == ["Ana Rossi", "Paul Tremblay"]
+    assert main.date is not None and main.date.value == dt.date(2024, 3, 5)
+    assert main.location == Location("Vilnius", "LT")
+    assert (main.format, main.setting, main.occasion) == (
+        "in_person", "sidelines", "NATO Foreign Ministers' Meeting")
+    assert [t.topic for t in main.topics] == ["arctic"]  # not the side meetings' topics
+    assert [p.name for p in berg.participants] == ["Ana Rossi", "Erik Berg"]
+    assert berg.secondary and [t.topic for t in berg.topics] == ["energy", "fisheries"]
+    assert berg.date == main.date and berg.location == main.location
+    assert [p.name for p in nowak.participants] == ["Ana Rossi", "Jan Nowak"]
+    assert [t.topic for t in nowak.topics] == ["grain"]
+
+
+@pytest.mark.parametrize("name", ["020_opinion.txt", "021_presser.txt"])
+def test_articles_that_report_no_meeting(kb: KnowledgeBase, name: str) -> None:
+    facts = extract.extract_facts(read_article(DATA / "a1_nomeeting" / name), kb)
+    assert facts.meetings == ()
+
+
+def person(name: str, country: str, article: str = "x") -> PersonMention:
+    return PersonMention(name, "Foreign Minister", country, True, True,
+                         Evidence("participants", article, 1, name))
+
+
+def meeting(people: Sequence[tuple[str, str]], day: dt.date | None, *, fmt: str = "in_person",
+            city: str | None = "Vilnius", country: str = "LT", quotes: Sequence[str] = (),
+            article: str = "x", secondary: bool = False) -> MeetingFacts:
+    date = DateFact(day, "stated", None, Evidence("date", article, 2, str(day))) if day else None
+    return MeetingFacts(
+        date=date, location=Location(city, country) if city and fmt == "in_person" else None,
+        format=fmt, setting="standalone", occasion=None,
+        participants=tuple(person(n, c, article) for n, c in people),
+        topics=(TopicFact("energy", (Evidence("topics.energy", article, 3, "energy"),)),),
+        quotes=tuple(QuoteFact(q, "Ana Rossi", Evidence("quotes", article, 4, q)) for q in quotes),
+        outcomes=(), evidence=(), secondary=secondary,
+        country=country if fmt == "in_person" else None, place_rank=3 if city else 0)
+
+
+def article(ident: str, *meetings: MeetingFacts, text: str = "") -> ArticleFacts:
+    body = text or ident
+    source = SourceArticle(ident, f"seeds/{ident}.txt", "0" * 64, "utf-8", body,
+                           (Sentence(ident, 1, body),))
+    return ArticleFacts(source, meetings)
+
+
+RT = [("Ana Rossi", "IT"), ("Paul Tremblay", "CA")]
+RB = [("Ana Rossi", "IT"), ("Erik Berg", "NO")]
+DAY = dt.date(2024, 3, 5)
+
+
+def test_same_meeting_merges_and_date_comes_from_other_source(kb: KnowledgeBase) -> None:
+    facts = [article("a1", meeting(RT, None, article="a1", quotes=["We will work together."])),
+             article("a2", meeting(RT, DAY, article="a2", quotes=["We will work together!"]))]
+    meetings, articles = group_articles(facts, kb)
+    (m,) = meetings
+    assert m.date == DAY and m.sources == ("a1", "a2")
+    assert m.id == "2024-03-05-rossi-tremblay-meeting-vilnius"
+    assert m.title == "Rossi–Tremblay meeting in Vilnius"
+    assert [q.sources for q in m.quotes] == [("a1", "a2")]
+    assert any(e.field == "topics.energy" for e in m.evidence)
+    assert [a.meetings for a in articles] == [(m.id,), (m.id,)]
+
+
+def test_same_day_same_city_other_counterpart_stays_apart(kb: KnowledgeBase) -> None:
+    facts = [article("a1", meeting(RT, DAY, article="a1")),
+             article("a2", meeting(RB, DAY, article="a2"))]
+    meetings, _ = group_articles(facts, kb)
+    assert len(meetings) == 2
+
+
+def test_farewell_call_and_new_ministers_call_stay_apart(kb: KnowledgeBase) -> None:
+    old = [("Ana Rossi", "IT"), ("Old Minister", "CA")]
+    new = [("Ana Rossi", "IT"), ("New Minister", "CA")]
+    facts = [article("a1", meeting(old, DAY, fmt="phone", article="a1")),
+             article("a2", meeting(new, DAY, fmt="phone", article="a2"))]
+    meetings, _ = group_articles(facts, kb)
+    assert sorted(m.title for m in meetings) == ["Rossi–Minister phone call"] * 2
+    assert len({m.id for m in meetings}) == 2  # ids stay unique
+
+
+def test_different_dates_or_formats_stay_apart(kb: KnowledgeBase) -> None:
+    facts = [article("a1", meeting(RT, DAY, article="a1")),
+             article("a2", meeting(RT, DAY + dt.timedelta(days=30), article="a2")),
+             article("a3", meeting(RT, DAY, fmt="phone", article="a3"))]
+    meetings, _ = group_articles(facts, kb)
+    assert len(meetings) == 3
+
+
+def test_side_meetings_group_like_main_ones_and_come_second(kb: KnowledgeBase) -> None:
+    facts = [article("a1", meeting(RT, DAY, article="a1"),
+                     meeting(RB, DAY, article="a1", secondary=True)),
+             article("a2", meeting(RB, DAY, article="a2"))]
+    meetings, articles = group_articles(facts, kb)
+    assert len(meetings) == 2
+    berg = next(m for m in meetings if "Berg" in m.title)
+    assert berg.sources == ("a1", "a2")
+    assert articles[0].meetings[1] == berg.id
+
+
+def test_person_keys_and_overlap() -> None:
+    assert person_key("Hayashi Yoshimasa") == person_key("Yoshimasa Hayashi")
+    assert same_people(frozenset({"a", "b"}), frozenset({"a", "b", "c", "d"}))
+    assert not same_people(frozenset({"a", "b"}), frozenset({"a", "c"}))
+
+
+def test_near_duplicate_text_is_strong_evidence(kb: KnowledgeBase) -> None:
+    text = ("The foreign ministers of Italy and Canada pledged on Tuesday to expand "
+            "scientific cooperation in the Arctic and to share satellite data on sea ice.")
+    facts = [article("a1", meeting(RT, DAY, article="a1"), text=text),
+             article("a2", meeting(RT, DAY - dt.timedelta(days=3), article="a2"), text=text)]
+    meetings, articles = group_articles(facts, kb)
+    assert len(meetings) == 1
+    assert [d.id for d in articles[0].near_duplicates] == ["a2"]

@@ -1,0 +1,188 @@
+"""People: the directory, name forms, roles by date, role phrases, principals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.errors import DataError
+from generator.extract.people import PeopleDirectory, find_people, load_people
+from generator.models import PersonMention, Sentence
+from generator.sources import read_article
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+PEOPLE = ROOT / "generator" / "data" / "people.yaml"
+
+
+@pytest.fixture(scope="module")
+def directory() -> PeopleDirectory:
+    return load_people(PEOPLE)
+
+
+def people_in(text: str, directory: PeopleDirectory,
+              on: dt.date | None = dt.date(2023, 1, 11)) -> dict[str, PersonMention]:
+    sentences = [Sentence("t", 1, text)]
+    return {p.name: p for p in find_people(sentences, directory, on)}
+
+
+def article_people(name: str, directory: PeopleDirectory,
+                   on: dt.date | None) -> dict[str, PersonMention]:
+    article = read_article(DATA / "a2_people" / name)
+    return {p.name: p for p in find_people(article.sentences, directory, on)}
+
+
+@pytest.mark.parametrize(("name", "title", "start", "end"), [
+    ("Yoshimasa Hayashi", "Minister for Foreign Affairs", "2021-11-10", "2023-09-13"),
+    ("Antony Blinken", "Secretary of State", "2021-01-26", "2025-01-20"),
+    ("James Cleverly", "Foreign Secretary", "2022-09-06", "2023-11-13"),
+    ("Annalena Baerbock", "Foreign Minister", "2021-12-08", "2025-05-06"),
+])
+def test_shipped_roles_are_accurate(directory: PeopleDirectory, name: str, title: str,
+                                    start: str, end: str) -> None:
+    person = directory.lookup(name)
+    assert person is not None
+    role = next(r for r in person.roles if r.title == title)
+    assert (role.start, role.end) == (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+
+
+def test_ships_ministers_of_many_countries(directory: PeopleDirectory) -> None:
+    for name in ("Lloyd Austin", "Yasukazu Hamada", "Yoko Kamikawa", "Takeshi Iwaya",
+                 "Marco Rubio", "Wang Yi", "Park Jin", "Cho Tae-yul", "Penny Wong",
+                 "S. Jaishankar", "Dmytro Kuleba", "Andrii Sybiha", "Sergey Lavrov"):
+        assert directory.lookup(name) is not None, name
+
+
+@pytest.mark.parametrize("written", [
+    "Hayashi Yoshimasa", "HAYASHI Yoshimasa", "Mr. HAYASHI Yoshimasa", "Yoshimasa Hayashi",
+    "Yohimasa Hayashi",  # a typo
+])
+def test_name_forms_give_the_normalised_name(directory: PeopleDirectory, written: str) -> None:
+    found = people_in(f"Foreign Minister {written} spoke to reporters.", directory)
+    assert list(found) == ["Yoshimasa Hayashi"]
+
+
+@pytest.mark.parametrize(("written", "name"), [
+    ("Antony J. Blinken", "Antony Blinken"), ("Lloyd J. Austin III", "Lloyd Austin"),
+    ("Cho Tae-yul", "Cho Tae-yul"),
+])
+def test_initials_and_suffixes_are_ignored(directory: PeopleDirectory, written: str,
+                                           name: str) -> None:
+    assert list(people_in(f"{written} arrived in Tokyo.", directory)) == [name]
+
+
+def test_role_is_the_one_held_on_the_day(directory: PeopleDirectory) -> None:
+    text = "Yoshimasa Hayashi met Antony Blinken."
+    assert people_in(text, directory, dt.date(2022, 5, 23))["Yoshimasa Hayashi"].role == (
+        "Minister for Foreign Affairs")
+    assert people_in(text, directory, dt.date(2024, 3, 1))["Yoshimasa Hayashi"].role == (
+        "Chief Cabinet Secretary")
+    assert people_in(text, directory, dt.date(2023, 10, 1))["Yoshimasa Hayashi"].role is None
+
+
+def test_former_minister_is_not_the_minister(directory: PeopleDirectory) -> None:
+    found = article_people("transcript.txt", directory, dt.date(2021, 11, 13))
+    motegi = found["Toshimitsu Motegi"]
+    assert motegi.role is None and not motegi.principal
+    assert found["Yoshimasa Hayashi"].principal and found["Antony Blinken"].principal
+
+
+def test_role_phrases_recognise_unknown_people(directory: PeopleDirectory) -> None:
+    found = article_people("principals.txt", directory, dt.date(2023, 4, 17))
+    oakridge, vale = found["Maren Oakridge"], found["Teodor Vale"]
+    assert (oakridge.role, oakridge.known, oakridge.principal) == ("Foreign Minister", False,
+                                                                   True)
+    assert vale.principal and not vale.known
+    british = people_in("He met his British counterpart Jonas Whitcombe.", directory)
+    assert british["Jonas Whitcombe"].country == "GB"
+    german = people_in("German Foreign Minister Erika Feldmann arrived.", directory)
+    assert (german["Erika Feldmann"].role, german["Erika Feldmann"].country) == (
+        "Foreign Minister", "DE")
+    assert people_in("Defense Secretary Harlow said so.", directory)["Harlow"].role == (
+        "Secretary of Defense")
+
+
+def test_principals_apart_from_people_mentioned(directory: PeopleDirectory) -> None:
+    found = article_people("principals.txt", directory, dt.date(2023, 4, 17))
+    principals = sorted(n for n, p in found.items() if p.principal)
+    assert principals == ["James Cleverly", "Maren Oakridge", "Teodor Vale",
+                          "Yoshimasa Hayashi"]
+    for name in ("Fumio Kishida", "Donald Trump", "Volodymyr Zelensky"):
+        assert not found[name].principal, name
+    assert "Antony Blinken" not in found  # an image credit names nobody
+    assert found["Donald Trump"].role is None  # not president in 2023
+
+
+def test_attended_by_lists_every_participant(directory: PeopleDirectory) -> None:
+    found = article_people("attended.txt", directory, dt.date(2023, 1, 11))
+    assert list(found) == ["Antony Blinken", "Lloyd Austin", "Yoshimasa Hayashi",
+                           "Yasukazu Hamada"]
+    assert all(p.principal for p in found.values())
+    assert found["Yasukazu Hamada"].role == "Minister of Defense"
+    assert found["Lloyd Austin"].evidence.line == 1  # not the photo caption on line 3
+
+
+def test_evidence_points_at_the_source(directory: PeopleDirectory) -> None:
+    found = article_people("principals.txt", directory, None)
+    cleverly = found["James Cleverly"]
+    assert (cleverly.evidence.field, cleverly.evidence.article, cleverly.evidence.line) == (
+        "participants", "principals", 3)
+    assert "James Cleverly" in cleverly.evidence.text
+    assert found["Fumio Kishida"].evidence.field == "people"
+
+
+def test_each_person_once(directory: PeopleDirectory) -> None:
+    text = "Blinken met Wang Yi. Antony Blinken and Wang discussed Taiwan."
+    sentences = [Sentence("t", 1, s) for s in text.split(". ")]
+    names = [p.name for p in find_people(sentences, directory, dt.date(2022, 7, 9))]
+    assert names == ["Antony Blinken", "Wang Yi"]
+
+
+def test_bad_people_file_reports_every_problem() -> None:
+    with pytest.raises(DataError) as caught:
+        load_people(DATA / "a2_bad_people" / "people.yaml")
+    messages = [str(p) for p in caught.value.problems]
+    assert len(messages) == 3
+    assert any(":7: Bad Country: country" in m for m in messages)
+    assert any(":10: Bad Dates: role 'Secretary of State' ends before it starts" in m
+               for m in messages)
+    assert any(":14: person: expected a mapping with a `name`" in m for m in messages)
+
+
+def test_unreadable_people_file(tmp_path: Path) -> None:
+    bad = tmp_path / "people.yaml"
+    bad.write_text("people: [\n", encoding="utf-8")
+    with pytest.raises(DataError, match="cannot read people file"):
+        load_people(bad)
+
+
+def test_direct_object_of_met_is_a_principal(directory: PeopleDirectory) -> None:
+    found = people_in("External Affairs Minister S. Jaishankar met Australian Foreign Minister "
+                      "Penny Wong in Delhi.", directory, dt.date(2023, 3, 2))
+    assert [n for n, p in found.items() if p.principal] == ["S. Jaishankar", "Penny Wong"]
+    assert found["S. Jaishankar"].role == "Minister of External Affairs"
+
+
+def test_leaders_in_a_ministers_meeting_are_mentioned_only(
+        directory: PeopleDirectory) -> None:
+    sentences = [Sentence("t", 1, "Foreign Minister Yoshimasa Hayashi held talks with Secretary "
+                                  "of State Antony Blinken."),
+                 Sentence("t", 3, "Prime Minister Fumio Kishida and President Joe Biden agreed "
+                                  "to meet in May.")]
+    found = {p.name: p.principal for p in find_people(sentences, directory, dt.date(2023, 1, 11))}
+    assert found == {"Yoshimasa Hayashi": True, "Antony Blinken": True, "Fumio Kishida": False,
+                     "Joe Biden": False}
+    summit = people_in("President Joe Biden met with Prime Minister Fumio Kishida at the "
+                       "White House.", directory, dt.date(2023, 1, 13))
+    assert all(p.principal for p in summit.values()) and len(summit) == 2
+
+
+def test_spokesperson_with_nationality_before_the_ministry(directory: PeopleDirectory) -> None:
+    found = people_in("Chinese Foreign Ministry spokesperson Wang Wenbin said the talks with "
+                      "Wang Yi were candid.", directory, dt.date(2022, 7, 9))
+    wenbin = found["Wang Wenbin"]
+    assert (wenbin.role, wenbin.country, wenbin.known, wenbin.principal) == (
+        "Spokesperson", "CN", False, False)
+    assert found["Wang Yi"].role == "Minister of Foreign Affairs"

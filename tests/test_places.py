@@ -1,0 +1,90 @@
+"""Places: the gazetteer and where a sentence puts a meeting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import DataError
+from generator.extract.places import (
+    RANK_DATELINE,
+    RANK_STATED,
+    Gazetteer,
+    dateline_place,
+    find_place,
+    load_places,
+    places_in,
+    same_place,
+)
+from generator.models import Sentence
+
+DATA = Path(__file__).parent.parent / "generator" / "data" / "places.yaml"
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return load_places(DATA)
+
+
+def s(text: str, line: int = 1) -> Sentence:
+    return Sentence("a", line, text)
+
+
+def test_gazetteer_is_broad(gazetteer: Gazetteer) -> None:
+    for city, code in [("Karuizawa", "JP"), ("Melbourne", "AU"), ("Brussels", "BE"),
+                       ("Vilnius", "LT"), ("New Delhi", "IN"), ("Jakarta", "ID"),
+                       ("Washington, D.C.", "US"), ("Buenos Aires", "AR"), ("Nairobi", "KE")]:
+        assert gazetteer.cities[city].country == code
+    assert gazetteer.country_code("Australia") == "AU"
+    assert gazetteer.country_code("Britain") == "GB"
+    assert gazetteer.short_name("US") == "U.S."
+
+
+def test_washington_dc(gazetteer: Gazetteer) -> None:
+    (fact,) = places_in(s("the 2+2 meeting in Washington, D.C., on Wednesday"), gazetteer, 3)
+    assert (fact.city, fact.country) == ("Washington", "US")
+    assert fact.evidence.text == "Washington, D.C."
+
+
+def test_country_named_but_adjective_is_not_a_place(gazetteer: Gazetteer) -> None:
+    (fact,) = places_in(s("In a bilateral meeting between them in Australia, they met."),
+                        gazetteer, 3)
+    assert (fact.city, fact.country) == (None, "AU")
+    assert places_in(s("They will join their Australian counterparts."), gazetteer, 3) == []
+
+
+def test_future_event_names_and_quotes_are_not_the_place(gazetteer: Gazetteer) -> None:
+    assert places_in(s("It culminates in the Hiroshima Summit."), gazetteer, 3) == []
+    assert places_in(s("The meeting to be held in Hiroshima in May."), gazetteer, 3) == []
+    assert places_in(s("He said “we met in Paris once”."), gazetteer, 3) == []
+
+
+def test_town_of_and_here_in(gazetteer: Gazetteer) -> None:
+    (fact,) = places_in(s("in the central Japanese town of Karuizawa, Nagano"), gazetteer, 3)
+    assert fact.city == "Karuizawa"
+    (fact,) = places_in(s("We appreciate you being here in Karuizawa."), gazetteer, 2)
+    assert fact.city == "Karuizawa"
+
+
+def test_city_beats_country_and_dateline_is_weak(gazetteer: Gazetteer) -> None:
+    ranked = [(s("They met in Japan on Monday."), RANK_STATED),
+              (s("The two are in Osaka for a summit.", 3), 2)]
+    fact = find_place(ranked, gazetteer, s("TOKYO (Kyodo) -- Two ministers met."))
+    assert fact is not None and fact.city == "Osaka"
+    line = dateline_place(s("TOKYO (Kyodo) -- Two ministers met."), gazetteer)
+    assert line is not None and (line.city, line.rank) == ("Tokyo", RANK_DATELINE)
+
+
+def test_part_of(gazetteer: Gazetteer) -> None:
+    assert same_place("Nusa Dua", "Bali", gazetteer)
+    assert not same_place("Tokyo", "Karuizawa", gazetteer)
+
+
+def test_bad_entry_reports_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "places.yaml"
+    path.write_text("cities:\n  - {name: Tokyo, country: JP}\n  - {name: Nowhere}\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_places(path)
+    assert str(err.value.problems[0]).startswith(f"{path}:3: ")

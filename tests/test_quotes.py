@@ -1,0 +1,79 @@
+"""Quotes with their speakers, scare quotes left out, and outcome statements."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.extract.quotes import find_outcomes, find_quotes, quote_spans
+from generator.models import PersonMention, QuoteFact
+from generator.sources import read_article
+
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+
+
+def person(name: str) -> PersonMention:
+    from generator.models import Evidence
+    return PersonMention(name, None, None, True, True, Evidence("participants", "t", 1, name))
+
+
+@pytest.fixture(scope="module")
+def quotes() -> dict[int, QuoteFact]:
+    article = read_article(DATA / "a2_quotes" / "speakers.txt")
+    people = [person("Yoshimasa Hayashi"), person("Antony Blinken"), person("Lloyd Austin")]
+    return {q.evidence.line: q for q in find_quotes(article.sentences, people)}
+
+
+def test_speaker_after_the_quote(quotes: dict[int, QuoteFact]) -> None:
+    assert quotes[1].speaker == "Yoshimasa Hayashi"
+    assert quotes[1].text == "We will stand with Ukraine for as long as it takes"
+
+
+def test_speaker_before_the_quote_and_by_pronoun(quotes: dict[int, QuoteFact]) -> None:
+    assert quotes[3].speaker == "Antony Blinken"
+    assert quotes[5].speaker == "Antony Blinken"  # “...,” he also said
+
+
+def test_quote_split_by_its_attribution_is_one_quote(quotes: dict[int, QuoteFact]) -> None:
+    assert quotes[7].speaker == "the ministry"
+    assert quotes[7].text == ("The two sides agreed to deepen cooperation, and to meet again "
+                              "next year.")
+
+
+def test_statement_speaker(quotes: dict[int, QuoteFact]) -> None:
+    assert quotes[9].speaker == "joint statement"
+
+
+def test_scare_quotes_and_names_are_left_out(quotes: dict[int, QuoteFact]) -> None:
+    assert 11 not in quotes  # “grave concern”, “Free and Open Indo-Pacific”
+
+
+def test_short_quote_with_a_clear_attribution_is_kept(quotes: dict[int, QuoteFact]) -> None:
+    assert (quotes[13].text, quotes[13].speaker) == ("Cold War mentality.", "Beijing")
+
+
+def test_mismatched_closing_mark(quotes: dict[int, QuoteFact]) -> None:
+    assert quotes[15].speaker == "Lloyd Austin"
+    assert quotes[15].text.startswith("So we remain united")
+
+
+def test_evidence_keeps_source_and_line(quotes: dict[int, QuoteFact]) -> None:
+    evidence = quotes[3].evidence
+    assert (evidence.field, evidence.article, evidence.line) == ("quotes", "speakers", 3)
+    assert evidence.text.startswith("At a news conference")
+
+
+@pytest.mark.parametrize(("text", "inner"), [
+    ("He said 'Japan will cooperate with us' today.", ["Japan will cooperate with us"]),
+    ("Japan’s support for the ‘rules-based order’ and Russia's war.", ["rules-based order"]),
+    ("“Outer ‘inner’ words,” she said.", ["Outer ‘inner’ words,"]),
+])
+def test_quote_marks(text: str, inner: list[str]) -> None:
+    assert [s.text for s in quote_spans(text)] == inner
+
+
+def test_outcomes() -> None:
+    article = read_article(DATA / "a2_quotes" / "outcomes.txt")
+    outcomes = find_outcomes(article.sentences)
+    assert [(e.field, e.line) for e in outcomes] == [("outcomes", 1), ("outcomes", 3)]

@@ -1,0 +1,269 @@
+"""Rendering records to Markdown: golden pages, escaping, determinism, writing.
+
+Refresh the golden pages with ``BRIEFING_UPDATE_GOLDEN=1 pytest tests/test_render.py`` and
+review the diff.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html as htmllib
+import os
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.errors import BriefingError
+from generator.mdescape import md_inline, md_notes
+from generator.models import (
+    ArticleRecord,
+    Corpus,
+    Evidence,
+    Location,
+    MeetingRecord,
+    NearDuplicate,
+    Participant,
+    Quote,
+    RenderedPage,
+)
+from generator.render import make_environment, render_pages, write_pages
+
+PROJECT = Path(__file__).resolve().parents[1]
+TEMPLATES = PROJECT / "templates"
+GOLDEN = PROJECT / "tests" / "golden" / "render"
+UPDATE = os.environ.get("BRIEFING_UPDATE_GOLDEN") == "1"
+
+
+@dataclasses.dataclass(frozen=True)
+class StubTopic:
+    id: str
+    title: str
+    covers: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class StubTaxonomy:
+    """Stands in for generator.extract.topics.Taxonomy (same attributes)."""
+
+    topics: tuple[StubTopic, ...]
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(t.id for t in self.topics)
+
+    def title(self, topic_id: str) -> str:
+        return next(t.title for t in self.topics if t.id == topic_id)
+
+
+TAXONOMY = StubTaxonomy((StubTopic("ukraine-russia", "Russia's war against Ukraine"),
+                         StubTopic("china", "China"), StubTopic("g7", "G7"),
+                         StubTopic("climate", "Climate")))
+HAYASHI = Participant("Yoshimasa Hayashi", "Minister for Foreign Affairs", "JP")
+BLINKEN = Participant("Antony Blinken", "Secretary of State", "US")
+EVIL_TITLE = "<script>alert(1)</script> meeting {{ 7*7 }}"
+EVIL_QUOTE = "See [x](javascript:alert(1)) and ![i](http://e.x/i.png) {% raw %} <b>bold</b>"
+
+
+def ev(field: str, article: str, line: int, text: str) -> Evidence:
+    return Evidence(field, article, line, text)
+
+
+def sample_corpus() -> Corpus:
+    """Three meetings (one undated phone call), three articles, one near-duplicate pair."""
+    melbourne = MeetingRecord(
+        id="2022-02-11-melbourne", title="Hayashi–Blinken meeting in Melbourne",
+        date=dt.date(2022, 2, 11), date_basis="weekday-before-publication",
+        location=Location("Melbourne", "AU"), format="in_person", setting="sidelines",
+        occasion="Quad Foreign Ministers' Meeting", participants=(HAYASHI, BLINKEN),
+        topics=("ukraine-russia", "china"), sources=("a_one", "a_two"),
+        quotes=(Quote("strongly opposed unilateral attempts", None, ("a_one", "a_two")),),
+        outcomes=(ev("outcomes", "a_one", 4, "agreed to continue close coordination"),),
+        evidence=(ev("date", "a_one", 1, "on Friday"),
+                  ev("location", "a_one", 3, "in Australia"),
+                  ev("topics.china", "a_one", 9, "East and South China Seas"),
+                  ev("topics.ukraine-russia", "a_one", 1, "sovereignty of Ukraine")),
+        body="Checked against the readout.\n\n- second source is a paraphrase\n")
+    call = MeetingRecord(
+        id="undated-hayashi-blinken-call", title=EVIL_TITLE, date=None,
+        date_basis="unknown", location=None, format="phone", setting="standalone",
+        occasion=None, participants=(BLINKEN, HAYASHI), topics=("ukraine-russia",),
+        sources=("a_three",), quotes=(Quote(EVIL_QUOTE, "Antony Blinken", ("a_three",)),),
+        evidence=(ev("topics.ukraine-russia", "a_three", 2, "*Ukraine* | `code`"),))
+    karuizawa = MeetingRecord(
+        id="2023-04-17-karuizawa", title="G7 talks in Karuizawa",
+        date=dt.date(2023, 4, 17), date_basis="stated", location=Location("Karuizawa", "JP"),
+        format="in_person", setting="multilateral", occasion="G7 Foreign Ministers' Meeting",
+        participants=(HAYASHI,), topics=("g7",), sources=("a_three",))
+    articles = (
+        ArticleRecord("a_one", "seeds/a_one.txt", "1" * 64, "Japan, US vow support",
+                      "Anadolu Agency", None, ("2022-02-11-melbourne",),
+                      (NearDuplicate("a_two", 0.87),), rights="All rights reserved."),
+        ArticleRecord("a_two", "seeds/a_two.txt", "2" * 64, None, None, dt.date(2022, 2, 11),
+                      ("2022-02-11-melbourne",), (NearDuplicate("a_one", 0.87),)),
+        ArticleRecord("a_three", "seeds/a_three.txt", "3" * 64, "Calls & talks", "Kyodo News",
+                      dt.date(2023, 4, 17), ("2023-04-17-karuizawa",)),
+    )
+    return Corpus((melbourne, call, karuizawa), articles)
+
+
+def golden_name(page: RenderedPage) -> str:
+    return page.path.replace("/", "__")
+
+
+def test_pages_match_golden_files() -> None:
+    pages = render_pages(sample_corpus(), TAXONOMY, TEMPLATES)
+    if UPDATE:
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        for stale in GOLDEN.glob("*.md"):
+            stale.unlink()
+        for page in pages:
+            (GOLDEN / golden_name(page)).write_text(page.markdown, "utf-8")
+    expected = {p.name: p.read_text("utf-8") for p in sorted(GOLDEN.glob("*.md"))}
+    assert sorted(expected) == sorted(golden_name(p) for p in pages)
+    for page in pages:
+        assert page.markdown == expected[golden_name(page)], page.path
+
+
+def test_one_page_per_meeting_topic_and_person() -> None:
+    paths = [p.path for p in render_pages(sample_corpus(), TAXONOMY, TEMPLATES)]
+    assert paths == sorted(paths)
+    assert paths == [
+        "index.md", "meetings/2022-02-11-melbourne.md", "meetings/2023-04-17-karuizawa.md",
+        "meetings/index.md", "meetings/undated-hayashi-blinken-call.md",
+        "people/antony-blinken.md", "people/index.md", "people/yoshimasa-hayashi.md",
+        "timeline.md", "topics/china.md", "topics/g7.md", "topics/index.md",
+        "topics/ukraine-russia.md"]  # no page for "climate": no meeting carries it
+
+
+def html_of(page: RenderedPage) -> str:
+    _, _, body = page.markdown.split("---\n", 2)
+    return markdown.markdown(body, extensions=["tables", "toc"])
+
+
+def test_untrusted_text_renders_inert() -> None:
+    pages = {p.path: p for p in render_pages(sample_corpus(), TAXONOMY, TEMPLATES)}
+    for path in ("meetings/undated-hayashi-blinken-call.md", "index.md", "timeline.md",
+                 "topics/ukraine-russia.md", "meetings/index.md"):
+        html = html_of(pages[path])
+        assert "<script" not in html and "<b>" not in html, path
+        assert "javascript:" not in re.findall(r'href="([^"]*)"', html), path
+        assert "<img" not in html, path
+        assert "{{ 7*7 }}" in htmllib.unescape(html) and "49" not in html, path
+        assert "{{" not in html and "{%" not in html, path  # nothing left for a macro plugin
+    call = html_of(pages["meetings/undated-hayashi-blinken-call.md"])
+    assert "[x](javascript:alert(1))" in call
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in call
+    assert "*Ukraine* | `code`" in call
+    assert "<code>" not in call and "<em>Ukraine</em>" not in call
+
+
+def test_front_matter_is_yaml_and_html_safe() -> None:
+    pages = {p.path: p for p in render_pages(sample_corpus(), TAXONOMY, TEMPLATES)}
+    meta = yaml.safe_load(pages["meetings/undated-hayashi-blinken-call.md"].markdown
+                          .split("---\n", 2)[1])
+    assert htmllib.unescape(meta["title"]) == EVIL_TITLE
+    assert "<" not in meta["title"] and "{" not in meta["title"]
+    assert meta["tags"] == ["Russia's war against Ukraine"]
+    assert "<" not in meta["description"]
+
+
+def test_links_point_only_to_generated_pages() -> None:
+    pages = render_pages(sample_corpus(), TAXONOMY, TEMPLATES)
+    paths = {p.path for p in pages}
+    for page in pages:
+        for target in re.findall(r'href="([^"]*)"', html_of(page)):
+            if target.startswith("#"):
+                continue
+            resolved = os.path.normpath(os.path.join(os.path.dirname(page.path), target))
+            assert resolved in paths, (page.path, target)
+
+
+def test_output_does_not_depend_on_record_order() -> None:
+    corpus = sample_corpus()
+    shuffled = Corpus(tuple(reversed(corpus.meetings)), tuple(reversed(corpus.articles)))
+    assert render_pages(corpus, TAXONOMY, TEMPLATES) == render_pages(shuffled, TAXONOMY,
+                                                                     TEMPLATES)
+
+
+def test_meeting_page_facts() -> None:
+    pages = {p.path: p.markdown for p in render_pages(sample_corpus(), TAXONOMY, TEMPLATES)}
+    page = pages["meetings/2022-02-11-melbourne.md"]
+    assert "| Date | Friday, 11 February 2022 (date basis: weekday-before-publication) |" in page
+    assert "| Place | Melbourne, Australia |" in page
+    assert "close paraphrase of *Japan, US vow support* (file a\\_one, similarity 0.87)" in page
+    assert "rights: All rights reserved\\." not in page  # the full stop needs no escape
+    assert "rights: All rights reserved." in page
+    call = pages["meetings/undated-hayashi-blinken-call.md"]
+    assert "| Place | phone call |" in call and "| Date | undated" in call
+    meetings = pages["meetings/index.md"]
+    assert meetings.index("## 2023") < meetings.index("## 2022") < meetings.index("## Undated")
+
+
+def test_missing_template_and_undefined_value_name_the_template(tmp_path: Path) -> None:
+    with pytest.raises(BriefingError, match="home.md.j2"):
+        render_pages(sample_corpus(), TAXONOMY, tmp_path)
+    for path in TEMPLATES.glob("*.j2"):
+        (tmp_path / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    (tmp_path / "timeline.md.j2").write_text("{{ site.no_such_thing }}\n", "utf-8")
+    with pytest.raises(BriefingError, match=r"timeline\.md\.j2.*no_such_thing"):
+        render_pages(sample_corpus(), TAXONOMY, tmp_path)
+
+
+def test_unescaped_expressions_are_escaped_by_the_environment() -> None:
+    env = make_environment(TEMPLATES)
+    assert env.from_string("{{ x }}").render(x="<b>[a](b)</b>") == (
+        "&lt;b&gt;\\[a\\]\\(b\\)&lt;/b&gt;")
+    assert env.from_string("{{ x }}").render(x="{% raw %}") == "&#123;% raw %&#125;"
+    assert env.from_string("{{ x | md }}").render(x="*a*") == "\\*a\\*"
+
+
+def test_write_pages_writes_only_changed_files(tmp_path: Path) -> None:
+    pages = [RenderedPage("index.md", "# A\n"), RenderedPage("meetings/x.md", "# X\n")]
+    assert write_pages(pages, tmp_path) == 2
+    assert (tmp_path / "meetings" / "x.md").read_text("utf-8") == "# X\n"
+    stamp = (tmp_path / "index.md").stat().st_mtime_ns
+    assert write_pages(pages, tmp_path) == 0
+    assert (tmp_path / "index.md").stat().st_mtime_ns == stamp
+    assert write_pages([RenderedPage("index.md", "# B\n")], tmp_path) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.md", "meetings"]
+
+
+@pytest.mark.parametrize("path", ["../escape.md", "/abs.md", "meetings/../../x.md"])
+def test_write_pages_refuses_paths_outside_the_folder(tmp_path: Path, path: str) -> None:
+    with pytest.raises(ValueError, match="leaves the output folder"):
+        write_pages([RenderedPage(path, "x")], tmp_path / "out")
+
+
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+               min_size=1, max_size=40)
+
+
+def visible(html: str) -> str:
+    return re.sub(r"\s+", " ", html).strip()
+
+
+@given(TEXT)
+def test_md_inline_renders_exactly_the_text(text: str) -> None:
+    collapsed = " ".join(text.split())
+    html = markdown.markdown(md_inline(text), extensions=["tables", "toc"])
+    if not collapsed:
+        assert html == ""
+        return
+    shown = visible(html)
+    assert shown.startswith("<p>") and shown.endswith("</p>")
+    inner = shown[3:-4]
+    assert "<" not in inner  # no element at all, only text and entities
+    assert htmllib.unescape(inner) == collapsed
+
+
+@given(st.lists(TEXT, min_size=1, max_size=4))
+def test_md_notes_never_yields_markup_beyond_paragraphs_and_lists(lines: list[str]) -> None:
+    html = markdown.markdown(md_notes("\n".join(lines)), extensions=["tables", "toc"])
+    tags = set(re.findall(r"</?([a-z0-9]+)", html))
+    assert tags <= {"p", "ul", "li"}
