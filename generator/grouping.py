@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from generator.duplicates import find_near_duplicates
+from generator.extract.directory import PeopleDirectory
 from generator.extract.places import Gazetteer, same_place
 from generator.models import (
     ArticleFacts,
@@ -202,15 +203,21 @@ def merge_participants(items: Sequence[Item], hubs: Counter[str]) -> tuple[Parti
     return tuple(sorted(seen.values(), key=lambda p: (-hubs[person_key(p.name)], p.name)))
 
 
+def family_name(name: str, people: PeopleDirectory) -> str:
+    """The family name as the directory knows it ("Wang" for Wang Yi), else the last word."""
+    person = people.lookup(name)
+    return person.family if person else name.split()[-1]
+
+
 def meeting_title(participants: Sequence[Participant], setting: str, fmt: str,
-                  city: str | None, places: Gazetteer) -> str:
+                  city: str | None, places: Gazetteer, people: PeopleDirectory) -> str:
     """A plain-text title: "Hayashi–Blinken meeting in Melbourne", "Japan–U.S. 2+2 ..."."""
     if setting == "2+2" or len(participants) > 3:
         countries = list(dict.fromkeys(p.country for p in participants if p.country))
         head = "–".join(places.short_name(c) for c in countries)
         kind = "2+2" if setting == "2+2" else f"{setting} meeting"
     else:
-        head = "–".join(p.name.split()[-1] for p in participants)
+        head = "–".join(family_name(p.name, people) for p in participants)
         kind = {"phone": "phone call", "video": "video call"}.get(fmt, "meeting")
     title = f"{head} {kind}".strip()
     return f"{title} in {city}" if city and fmt == "in_person" else title
@@ -247,6 +254,7 @@ def meeting_evidence(items: Sequence[Item], chosen: Sequence[MeetingFacts | None
 
 
 def build_meeting(items: Sequence[Item], hubs: Counter[str], places: Gazetteer,
+                  people: PeopleDirectory,
                   ) -> MeetingRecord:
     """One meeting record from the reports of one cluster (id filled in later)."""
     formats = Counter(i.facts.format for i in items)
@@ -260,7 +268,7 @@ def build_meeting(items: Sequence[Item], hubs: Counter[str], places: Gazetteer,
     outcomes = {e for i in items for e in i.facts.outcomes}
     return MeetingRecord(
         id="", title=meeting_title(participants, setting, fmt,
-                                   location.city if location else None, places),
+                                   location.city if location else None, places, people),
         date=dated.date.value if dated and dated.date else None, date_basis=basis,
         location=location, format=fmt, setting=setting, occasion=occasion,
         participants=participants, topics=topics,
@@ -307,7 +315,7 @@ def group_articles(facts: Sequence[ArticleFacts], kb: KnowledgeBase,
     items = [_item(f.article.id, m) for f in facts for m in f.meetings]
     clusters = cluster(items, near, kb.places)
     hubs: Counter[str] = Counter(n for c in clusters for n in {n for i in c for n in i.names})
-    drafts = [build_meeting(c, hubs, kb.places) for c in clusters]
+    drafts = [build_meeting(c, hubs, kb.places, kb.people) for c in clusters]
     ids = assign_ids(drafts)
     meetings = [replace(draft, id=ident) for draft, ident in zip(drafts, ids, strict=True)]
     owner = {id(item.facts): ident for members, ident in zip(clusters, ids, strict=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.extract.people import PeopleDirectory, load_people
+from generator.extract.directory import PeopleDirectory, load_people
 from generator.extract.places import Gazetteer, load_places
 from generator.extract.topics import Taxonomy, load_taxonomy
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator import extract
+from generator.extract.directory import load_people
 from generator.extract.places import load_places
+from generator.extract.topics import load_taxonomy
 from generator.grouping import group_articles, person_key, same_people
 from generator.knowledge import KnowledgeBase
 from generator.models import (
@@ -28,7 +30,7 @@ from generator.models import (
 from generator.sources import list_article_files, read_article
 
 DATA = Path(__file__).parent / "data"
-PLACES = Path(__file__).parent.parent / "generator" / "data" / "places.yaml"
+DATA_FILES = Path(__file__).parent.parent / "generator" / "data"
 PEOPLE = {"Rossi": ("Ana Rossi", "Foreign Minister", "IT"),
           "Tremblay": ("Paul Tremblay", "Foreign Minister", "CA"),
           "Berg": ("Erik Berg", "Foreign Minister", "NO"),
@@ -59,7 +61,9 @@ def kb(monkeypatch: pytest.MonkeyPatch) -> KnowledgeBase:
     monkeypatch.setattr(extract.topics_mod, "find_topics", fake_topics)
     monkeypatch.setattr(extract.quotes_mod, "find_quotes", lambda s, p: ())
     monkeypatch.setattr(extract.quotes_mod, "find_outcomes", lambda s: ())
-    return KnowledgeBase(taxonomy=None, people=None, places=load_places(PLACES))  # type: ignore[arg-type]
+    return KnowledgeBase(taxonomy=load_taxonomy(DATA_FILES / "taxonomy.yaml"),
+                         people=load_people(DATA_FILES / "people.yaml"),
+                         places=load_places(DATA_FILES / "places.yaml"))
 
 
 def test_side_meetings_are_split_out(kb: KnowledgeBase) -> None:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.extract.people import CREDIT
+from generator.extract.principals import CREDIT
 from generator.models import Evidence, PersonMention, QuoteFact, Sentence
 
 SAID = (r"(?:said|says|add(?:ed|s)|told|tells|stated|states|noted|notes|wrote|writes|"

@@ -1,0 +1,236 @@
+"""The directory of known officials: names, aliases, name order, countries, roles over time."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import yaml
+
+from generator.errors import DataError
+from generator.models import Problem
+
+HEAD_KINDS = frozenset({"head-of-state", "head-of-government"})
+ROLE_KINDS = HEAD_KINDS | {"foreign-minister", "defence-minister", "other"}
+DROPPED = frozenset({"mr", "ms", "mrs", "dr", "rt", "hon", "mp", "jr", "sr", "ii", "iii", "iv",
+                     "the", "honorable", "honourable", "h", "e"})
+NAME_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*\.?")
+PARTICLES = frozenset({"von", "van", "der", "de", "di", "da", "le", "la", "bin", "al"})
+NAME = r"(?:[A-Z][\w'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’\-]+|[A-Z]\.)){0,3}"
+NOT_NAMES = frozenset(re.split(r"\s+", """the in on at for and but during after before also
+meanwhile earlier later then while when photo image caption monday tuesday wednesday thursday
+friday saturday sunday january february march april may june july august september october
+november december"""))
+FUZZY_CUTOFF = 88.0
+
+
+@dataclass(frozen=True)
+class Role:
+    """A post held from ``start`` up to (not including) ``end``."""
+
+    title: str
+    kind: str
+    start: dt.date | None
+    end: dt.date | None
+    country: str | None = None
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    family: str
+    country: str
+    aliases: tuple[str, ...]
+    roles: tuple[Role, ...]
+
+    def role_on(self, day: dt.date | None, kind: str | None = None) -> Role | None:
+        """The role held on ``day``; without a day, the latest role of ``kind`` (if given)."""
+        if day is not None:
+            return next((r for r in self.roles if r.valid_on(day)), None)
+        fitting = [r for r in self.roles if kind is None or r.kind == kind]
+        return fitting[-1] if fitting else None
+
+
+@dataclass(frozen=True)
+class RoleTitle:
+    phrase: str
+    title: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class PeopleDirectory:
+    """Known people plus the vocabulary used to recognise unknown ones."""
+
+    people: tuple[Person, ...]
+    role_titles: tuple[RoleTitle, ...] = ()
+    nationalities: tuple[tuple[str, str], ...] = ()
+    title_words: frozenset[str] = field(default_factory=frozenset)
+
+    @cached_property
+    def by_key(self) -> dict[str, Person]:
+        index: dict[str, Person] = {}
+        for person in self.people:
+            for key in person_keys(person):
+                index.setdefault(key, person)
+        return index
+
+    @cached_property
+    def by_family(self) -> dict[str, tuple[Person, ...]]:
+        index: dict[str, list[Person]] = {}
+        for person in self.people:
+            index.setdefault(name_key(person.family), []).append(person)
+        return {k: tuple(v) for k, v in index.items()}
+
+    @cached_property
+    def countries(self) -> dict[str, str]:
+        return {k.casefold(): v for k, v in self.nationalities}
+
+    @cached_property
+    def role_pattern(self) -> re.Pattern[str]:
+        return build_role_pattern(self)
+
+    def lookup(self, name: str) -> Person | None:
+        """The known person called ``name`` (any listed spelling or order), if any."""
+        return self.by_key.get(name_key(name))
+
+    def role_title(self, phrase: str) -> RoleTitle | None:
+        folded = " ".join(phrase.casefold().split())
+        return next((r for r in self.role_titles if r.phrase.casefold() == folded), None)
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def name_key(text: str) -> str:
+    """A comparable form of a name: folded, lower case, no initials, honorifics or suffixes."""
+    text = re.sub(r"['’]s\b", "", fold(text).casefold())
+    words = re.split(r"[\s\-.,]+", text)
+    return " ".join(w for w in words if len(w) > 1 and w not in DROPPED)
+
+
+def person_keys(person: Person) -> set[str]:
+    keys = {name_key(a) for a in (person.name, *person.aliases)}
+    family = name_key(person.family)
+    for key in list(keys):
+        rest = " ".join(w for w in key.split() if w not in family.split())
+        if rest:
+            keys |= {f"{rest} {family}", f"{family} {rest}"}
+    mononym = " " not in name_key(person.name)
+    return {k for k in keys if k and (" " in k or mononym)}
+
+
+# --- loading -------------------------------------------------------------------------------
+
+def load_people(path: Path) -> PeopleDirectory:
+    """Load the people data file.
+
+    Raises:
+        DataError: the file cannot be read or an entry is invalid (every problem, with line).
+    """
+    try:
+        data = yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise DataError([Problem(str(path), f"cannot read people file: {err}")]) from err
+    plain = yaml.safe_load(path.read_text(encoding="utf-8")) if data is not None else None
+    if not isinstance(plain, dict) or not isinstance(plain.get("people"), list):
+        raise DataError([Problem(str(path), "expected a mapping with a `people` list", 1)])
+    assert data is not None
+    lines = _entry_lines(data, "people")
+    extra = frozenset(str(c) for c in plain.get("extra_country_codes") or [])
+    problems: list[Problem] = []
+    people = [_person(entry, str(path), line, extra, problems)
+              for entry, line in zip(plain["people"], lines, strict=False)]
+    titles = _role_titles(plain.get("role_titles") or {}, str(path), problems)
+    if problems:
+        raise DataError(problems)
+    nationalities = tuple(sorted((str(k), str(v)) for k, v in
+                                 (plain.get("nationalities") or {}).items()))
+    words = frozenset(str(w).casefold() for w in plain.get("title_words") or [])
+    return PeopleDirectory(tuple(p for p in people if p), titles, nationalities, words)
+
+
+def _entry_lines(node: yaml.Node, key: str) -> list[int]:
+    for k, v in getattr(node, "value", []):
+        if getattr(k, "value", None) == key and isinstance(v, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in v.value]
+    return []
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def valid_country(code: str, extra: frozenset[str]) -> bool:
+    return code in extra or (len(code) == 2 and code.isupper()
+                             and pycountry.countries.get(alpha_2=code) is not None)
+
+
+def _person(entry: Any, path: str, line: int, extra: frozenset[str],
+            problems: list[Problem]) -> Person | None:
+    if not isinstance(entry, dict) or not entry.get("name"):
+        problems.append(Problem(path, "person: expected a mapping with a `name`", line))
+        return None
+    name, country = str(entry["name"]), str(entry.get("country", ""))
+    if not valid_country(country, extra):
+        problems.append(Problem(path, f"{name}: country: expected an ISO 3166-1 alpha-2 code, "
+                                      f"got {country!r}", line))
+    roles: list[Role] = []
+    for raw in entry.get("roles") or []:
+        try:
+            role = Role(str(raw["title"]), str(raw.get("kind", "other")), _date(raw.get("from")),
+                        _date(raw.get("to")), raw.get("country"))
+        except (KeyError, TypeError, ValueError) as err:
+            problems.append(Problem(path, f"{name}: bad role {raw!r}: {err}", line))
+            continue
+        if role.kind not in ROLE_KINDS:
+            problems.append(Problem(path, f"{name}: unknown role kind {role.kind!r}", line))
+        if role.start and role.end and role.end < role.start:
+            problems.append(Problem(path, f"{name}: role {role.title!r} ends before it starts",
+                                    line))
+        roles.append(role)
+    family = str(entry.get("family") or name.split()[-1])
+    aliases = tuple(str(a) for a in entry.get("aliases") or [])
+    roles.sort(key=lambda r: r.start or dt.date.min)
+    return Person(name, family, country, aliases, tuple(roles))
+
+
+def _role_titles(raw: Any, path: str, problems: list[Problem]) -> tuple[RoleTitle, ...]:
+    titles = []
+    for phrase, spec in sorted(raw.items(), key=lambda kv: (-len(str(kv[0])), str(kv[0]))):
+        if not isinstance(spec, dict) or spec.get("kind", "other") not in ROLE_KINDS:
+            problems.append(Problem(path, f"role_titles: {phrase}: expected title and kind"))
+            continue
+        titles.append(RoleTitle(str(phrase), str(spec.get("title", phrase)),
+                                str(spec.get("kind", "other"))))
+    return tuple(titles)
+
+
+def build_role_pattern(directory: PeopleDirectory) -> re.Pattern[str]:
+    """Role phrases: "[Nationality] Role Name", "his [Nat.] counterpart Name", "Name, Role"."""
+    nats = "|".join(re.escape(n) for n, _ in sorted(directory.nationalities,
+                                                    key=lambda kv: -len(kv[0])))
+    roles = "|".join(re.escape(r.phrase) for r in directory.role_titles) or "(?!)"
+    nat = rf"(?P<nat>(?:the\s+)?(?:{nats}))(?:['’]s)?\s+(?:(?:new|top|acting)\s+)?"
+    before = (rf"(?:{nat}(?:[A-Z][\w.]*\s+){{0,2}}?)?(?i:(?P<role>{roles}))"
+              rf"(?:\s+of\s+(?:the\s+)?(?P<of>{nats}))?"
+              rf",?\s+(?:the\s+)?(?:Honorable\s+|Rt\s+Hon\s+)?(?P<name>{NAME})")
+    counterpart = (rf"\b(?i:his|her|their)\s+(?:(?P<cnat>{nats})\s+)?(?:\w+\s+)?"
+                   rf"counterparts?,?\s+(?P<cname>{NAME})")
+    after = (rf"(?P<aname>{NAME}),\s+(?:the\s+)?(?:(?P<anat>{nats})\s+)?(?:[A-Z][\w.]*\s+){{0,3}}"
+             rf"(?i:(?P<arole>{roles}))(?:\s+of\s+(?:the\s+)?(?P<aof>{nats}))?(?=[,.;:]|\s*$)")
+    return re.compile(rf"\b(?:{before}|{counterpart}|{after})")
+
+
