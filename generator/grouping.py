@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from generator.duplicates import find_near_duplicates
+from generator.extract.dates import DATE_BASES
 from generator.extract.directory import PeopleDirectory
 from generator.extract.places import Gazetteer, same_place
 from generator.models import (
@@ -32,13 +33,14 @@ from generator.models import (
     Participant,
     Quote,
 )
+from generator.slugs import slugify, unique_slug
 
 if TYPE_CHECKING:
     from generator.knowledge import KnowledgeBase
 
-DATE_ORDER = ("stated", "date-line", "weekday-before-publication", "publication-date")
 SETTING_ORDER = ("2+2", "trilateral", "multilateral", "sidelines", "standalone")
 QUOTE_MATCH = 90
+TITLE_SKIP = frozenset({"in", "the"})
 
 
 @dataclass(frozen=True)
@@ -135,9 +137,9 @@ def cluster(items: Sequence[Item], near: dict[str, tuple[NearDuplicate, ...]],
 
 
 def _date_rank(facts: MeetingFacts) -> int:
-    if facts.date and facts.date.value and facts.date.basis in DATE_ORDER:
-        return DATE_ORDER.index(facts.date.basis)
-    return len(DATE_ORDER)
+    if facts.date and facts.date.value and facts.date.basis in DATE_BASES:
+        return DATE_BASES.index(facts.date.basis)
+    return len(DATE_BASES)
 
 
 def merge_date(items: Sequence[Item]) -> tuple[MeetingFacts | None, str]:
@@ -223,13 +225,6 @@ def meeting_title(participants: Sequence[Participant], setting: str, fmt: str,
     return f"{title} in {city}" if city and fmt == "in_person" else title
 
 
-def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens."""
-    text = re.sub(r"[–—-]", " ", text.replace("2+2", "2plus2")).replace(".", "")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return "-".join(w for w in re.findall(r"[a-z0-9]+", text) if w not in ("in", "the"))
-
-
 def meeting_evidence(items: Sequence[Item], chosen: Sequence[MeetingFacts | None],
                      participants: Sequence[Participant], topics: Sequence[str],
                      ) -> tuple[Evidence, ...]:
@@ -289,13 +284,8 @@ def assign_ids(meetings: Sequence[MeetingRecord]) -> list[str]:
     for index in order:
         meeting = meetings[index]
         day = meeting.date.isoformat() if meeting.date else "undated"
-        base = f"{day}-{slugify(meeting.title)}"
-        ident, n = base, 1
-        while ident in used:
-            n += 1
-            ident = f"{base}-{n}"
-        used.add(ident)
-        ids[index] = ident
+        title = slugify(meeting.title, skip=TITLE_SKIP, fallback="meeting", limit=80)
+        ids[index] = unique_slug(f"{day}-{title}", used)
     return ids
 
 

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
-import tempfile
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -45,12 +42,13 @@ from generator.models import (
     Problem,
     RenderedPage,
 )
+from generator.slugs import slugify, unique_slug
+from generator.yamlio import atomic_write
 
 if TYPE_CHECKING:
     from generator.extract.topics import Taxonomy
 
 SAFE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
-NOT_SLUG = re.compile(r"[^a-z0-9]+")
 TOPIC_FIELD = "topics."
 
 
@@ -184,13 +182,7 @@ def page_slug(identifier: str) -> str:
     if SAFE_SLUG.match(identifier):
         return identifier
     digest = hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:8]
-    return f"{name_slug(identifier)[:60].strip('-') or 'page'}-{digest}"
-
-
-def name_slug(name: str) -> str:
-    """``Yoshimasa Hayashi`` -> ``yoshimasa-hayashi`` (accents folded to ASCII)."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return NOT_SLUG.sub("-", folded.lower()).strip("-")
+    return f"{slugify(identifier)}-{digest}"
 
 
 def person_key(name: str) -> str:
@@ -203,13 +195,7 @@ def person_slugs(meetings: Iterable[MeetingRecord]) -> dict[str, str]:
     slugs: dict[str, str] = {}
     used: set[str] = set()
     for key, name in names:
-        base = name_slug(name)[:60].strip("-") or "person"
-        slug, n = base, 1
-        while slug in used:
-            n += 1
-            slug = f"{base}-{n}"
-        used.add(slug)
-        slugs[key] = slug
+        slugs[key] = unique_slug(slugify(name, fallback="person"), used)
     return slugs
 
 
@@ -400,21 +386,5 @@ def write_pages(pages: Sequence[RenderedPage], out: Path) -> int:
         target = (root / page.path).resolve()
         if Path(page.path).is_absolute() or not target.is_relative_to(root):
             raise ValueError(f"{page.path}: page path leaves the output folder")
-        written += write_if_changed(target, page.markdown.encode("utf-8"))
+        written += atomic_write(target, page.markdown)
     return written
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` through a temporary file and a rename; False if unchanged."""
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True

@@ -137,3 +137,21 @@ def test_seed_score_is_at_least_095(project: Path) -> None:
                              "export.json"], capture_output=True, text=True, check=True)
     score = float(result.stdout.strip().splitlines()[-1].split(":")[1])
     assert score >= 0.95, result.stdout
+
+
+def test_edit_conflicting_with_a_changed_seed_is_kept_and_reported(project: Path) -> None:
+    run("ingest", "--seeds", "seeds", "--content", "content")
+    record = next((project / "content" / "meetings").glob("2022-02-26-*phone*.md"))
+    text = record.read_text("utf-8")
+    assert "\ndate: 2022-02-26\n" in text
+    record.write_text(text.replace("\ndate: 2022-02-26\n", "\ndate: 2022-02-27\n"), "utf-8")
+    seed = project / "seeds" / "003_64d75e3eda37c051.txt"
+    seed.write_text(seed.read_text("utf-8").replace("date 2022-02-26", "date 2022-02-25", 1),
+                    "utf-8")
+    code, _, err = run("ingest", "--seeds", "seeds", "--content", "content")
+    assert code == 0, err
+    line = text.splitlines().index("date: 2022-02-26") + 1
+    assert f"content/meetings/{record.name}:{line}: date: kept your edit" in err
+    assert "\ndate: 2022-02-27\n" in record.read_text("utf-8")
+    article = (project / "content" / "articles" / "003_64d75e3eda37c051.md").read_text("utf-8")
+    assert "\npublished: 2022-02-25\n" in article  # a field nobody edited follows the seed

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from generator.extract import people as people_mod
 from generator.extract import quotes as quotes_mod
 from generator.extract import topics as topics_mod
-from generator.extract.dates import date_in_sentence, find_dateline, usable_dates
+from generator.extract.dates import DATE_BASES, date_in_sentence, find_dateline, usable_dates
 from generator.extract.places import RANK_MENTIONED, RANK_STATED, PlaceFact, find_place
 from generator.extract.setting import find_format, find_setting
 from generator.models import (
@@ -213,8 +213,6 @@ def rank_sentences(sentences: Sequence[Sentence], principals: Sequence[PersonMen
     return ranked
 
 
-DATE_ORDER = ("stated", "date-line", "weekday-before-publication", "publication-date",
-              "weekday")
 
 
 def find_meeting_date(ranked: Sequence[tuple[Sentence, int]], ctx: Context) -> DateFact | None:
@@ -233,7 +231,7 @@ def find_meeting_date(ranked: Sequence[tuple[Sentence, int]], ctx: Context) -> D
             facts.append(dateline)
     if not facts:
         return None
-    return min(facts, key=lambda f: DATE_ORDER.index(f.basis))
+    return min(facts, key=lambda f: DATE_BASES.index(f.basis))
 
 
 def _about_principals(sentence: Sentence) -> bool:

@@ -44,6 +44,10 @@ TEMPERATURE = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*°?\s*[FC]\s*$")
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
 
+# How a meeting date was found, strongest first; "weekday" is a cue not yet resolved.
+DATE_BASES = ("stated", "date-line", "weekday-before-publication", "publication-date",
+              "weekday")
+
 
 @dataclass(frozen=True)
 class DateMention:
