@@ -37,10 +37,12 @@ def fetch(url: str) -> str:
 
 def wait_for(url: str, ok: Callable[[str], bool], seconds: float, log: Path) -> str:
     """Poll ``url`` until ``ok(page)``; fail with the server log after ``seconds``."""
-    deadline = time.monotonic() + seconds
+    start = time.monotonic()
+    deadline = start + seconds
     while time.monotonic() < deadline:
         page = fetch(url)
         if page and ok(page):
+            print(f"{url} changed after {time.monotonic() - start:.1f} s")
             return page
         time.sleep(0.5)
     raise AssertionError(f"{url} did not change within {seconds} s; server log:\n"
