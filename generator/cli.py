@@ -147,6 +147,29 @@ def export(content: Path, fmt: str) -> None:
     _fail_on(corpus.problems)
 
 
+@cli.command(name="eval")
+@click.option("--gold", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              required=True, help="Gold annotations (YAML).")
+@click.option("--articles", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              required=True, help="Folder of the annotated article files.")
+def evaluate(gold: Path, articles: Path) -> None:
+    """Measure extraction on annotated articles: per meeting, per field, and a score.
+
+    Ingests ARTICLES into a scratch folder (your content is not touched), then
+    compares the records with GOLD. The last line is `score: X` (0 to 1).
+
+    \b
+    Example:
+        briefing eval --gold tests/data/eval/tune/gold.yaml --articles tests/data/eval/tune/articles
+    """
+    try:
+        result = pipeline.evaluate(gold, articles)
+    except BriefingError as err:
+        _fail_on(err.problems)
+        return
+    click.echo("\n".join(result.lines()))
+
+
 def main() -> None:
     """Entry point of the ``briefing`` script."""
     cli(prog_name="briefing")

@@ -10,6 +10,7 @@ on one day in one city with different counterparts stay two.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections import Counter
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 SETTING_ORDER = ("2+2", "trilateral", "multilateral", "sidelines", "standalone")
 QUOTE_MATCH = 90
+CALL_DATE_COUNTRY = "JP"  # calls with Japan are dated in Japanese time
 TITLE_SKIP = frozenset({"in", "the"})
 
 
@@ -151,8 +153,17 @@ def merge_date(items: Sequence[Item]) -> tuple[MeetingFacts | None, str]:
     best = min(dated, key=lambda i: (_date_rank(i.facts),
                                      -votes[i.facts.date.value if i.facts.date else None],
                                      i.article))
+    if best.facts.format != "in_person" and _involves(items, CALL_DATE_COUNTRY):
+        # Tokyo is a day ahead of Washington or Europe: of two adjacent dates reported for
+        # a call with Japan, the later one is the Japanese date (as MOFA gives it).
+        best = max(dated, key=lambda i: (i.facts.date.value if i.facts.date else dt.date.min,
+                                         -_date_rank(i.facts), i.article))
     basis = best.facts.date.basis if best.facts.date else "unknown"
     return best.facts, basis
+
+
+def _involves(items: Sequence[Item], country: str) -> bool:
+    return any(p.country == country for i in items for p in i.facts.participants)
 
 
 def merge_place(items: Sequence[Item], fmt: str) -> MeetingFacts | None:

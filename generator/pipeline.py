@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
+from generator import evaluate as evaluate_mod
 from generator import export as export_mod
 from generator import records
+from generator.errors import BriefingError
 from generator.extract import extract_facts
 from generator.grouping import group_articles
 from generator.knowledge import DATA_FILES, KnowledgeBase, data_path, load_knowledge
@@ -147,6 +152,26 @@ def check(content: Path) -> tuple[Problem, ...]:
     """Every problem with the records in ``content`` (schema, taxonomy, cross-references)."""
     kb = load_knowledge(content)
     return records.check_content(content, kb.taxonomy.ids)
+
+
+def evaluate(gold: Path, articles: Path) -> evaluate_mod.Evaluation:
+    """Ingest ``articles`` into a scratch folder and measure the records against ``gold``.
+
+    Raises:
+        BriefingError: the gold file cannot be read.
+    """
+    try:
+        annotations = yaml.safe_load(gold.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise BriefingError([Problem(str(gold), f"cannot read gold annotations: {err}")]) from err
+    if not isinstance(annotations, dict) or not {"articles", "meetings"} <= set(annotations):
+        raise BriefingError([Problem(str(gold), "gold annotations need `articles` and "
+                                                "`meetings` lists")])
+    with tempfile.TemporaryDirectory(prefix="briefing-eval-") as scratch:
+        content = Path(scratch) / "content"
+        ingest(articles, content, force=True)
+        exported = json.loads(export(content, "json"))
+    return evaluate_mod.evaluate(annotations, exported)
 
 
 def export(content: Path, fmt: str) -> str:

@@ -183,3 +183,21 @@ def test_near_duplicate_text_is_strong_evidence(kb: KnowledgeBase) -> None:
     meetings, articles = group_articles(facts, kb)
     assert len(meetings) == 1
     assert [d.id for d in articles[0].near_duplicates] == ["a2"]
+
+
+def test_call_with_japan_takes_the_japanese_date(kb: KnowledgeBase) -> None:
+    jp_us = [("Yoko Kamikawa", "JP"), ("Antony Blinken", "US")]
+    evening_in_washington = DAY - dt.timedelta(days=1)
+    facts = [article("a1", meeting(jp_us, evening_in_washington, fmt="phone", article="a1")),
+             article("a2", meeting(jp_us, DAY, fmt="phone", article="a2"))]
+    (m,) = group_articles(facts, kb)[0]
+    assert m.date == DAY and m.sources == ("a1", "a2")
+
+
+def test_call_without_japan_keeps_the_best_supported_date(kb: KnowledgeBase) -> None:
+    early = DAY - dt.timedelta(days=1)
+    facts = [article("a1", meeting(RT, early, fmt="phone", article="a1")),
+             article("a2", meeting(RT, DAY, fmt="phone", article="a2")),
+             article("a3", meeting(RT, early, fmt="phone", article="a3"))]
+    (m,) = group_articles(facts, kb)[0]
+    assert m.date == early
