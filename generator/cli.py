@@ -118,16 +118,22 @@ def build(config_file: Path, strict: bool) -> None:
 @cli.command()
 @click.option("--content", type=PathArg, default=Path("content"), show_default=True)
 def check(content: Path) -> None:
-    """Validate every record against the schema and the taxonomy.
+    """Validate every record against the schema and the taxonomy, and list the
+    facts that rest on weak evidence (a guessed date, an unknown person) for review.
 
-    Prints each problem as path:line: message and exits 1 if there is any.
+    Prints each problem as path:line: message on stderr and exits 1 if there is
+    any; the review queue goes to stdout and does not change the exit code.
 
     \b
     Example:
         briefing check --content content
     """
-    problems = pipeline.check(content)
-    _fail_on(problems)
+    result = pipeline.check(content)
+    if result.review:
+        click.echo(f"Review queue: {len(result.review)} facts rest on weak evidence")
+        for item in result.review:
+            click.echo(f"  {item}")
+    _fail_on(result.problems)
     click.echo(f"{content}: all records valid")
 
 

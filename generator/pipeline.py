@@ -23,6 +23,7 @@ from generator.grouping import group_articles
 from generator.knowledge import DATA_FILES, KnowledgeBase, data_path, load_knowledge
 from generator.models import ArticleFacts, Corpus, Problem, RenderedPage, SourceArticle
 from generator.render import render_pages
+from generator.review import ReviewItem, review_content
 from generator.sources import SourceError, list_article_files, read_article
 
 STATE_FILE = Path(".state") / "inputs.json"
@@ -148,10 +149,20 @@ def render(content: Path, templates: Path) -> RenderResult:
     return RenderResult(render_pages(corpus, kb.taxonomy, templates), corpus.problems)
 
 
-def check(content: Path) -> tuple[Problem, ...]:
-    """Every problem with the records in ``content`` (schema, taxonomy, cross-references)."""
+@dataclass(frozen=True)
+class CheckResult:
+    """Problems (the records are wrong) and the review queue (facts on weak evidence)."""
+
+    problems: tuple[Problem, ...]
+    review: tuple[ReviewItem, ...]
+
+
+def check(content: Path) -> CheckResult:
+    """Check the records in ``content`` (schema, taxonomy, cross-references) and list the
+    facts an analyst should review."""
     kb = load_knowledge(content)
-    return records.check_content(content, kb.taxonomy.ids)
+    return CheckResult(records.check_content(content, kb.taxonomy.ids),
+                       review_content(content, kb.people))
 
 
 def evaluate(gold: Path, articles: Path) -> evaluate_mod.Evaluation:
