@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator import pipeline
 from generator.evaluate import Evaluation
@@ -54,3 +55,33 @@ def test_dev_set_meets_the_issue_thresholds() -> None:
 def test_tune_set() -> None:
     result = measure(EVAL / "tune" / "gold.yaml", EVAL / "tune" / "articles")
     assert result.score >= 0.80
+
+
+def test_seeds_and_dev_together_group_by_meeting(tmp_path: Path) -> None:
+    """Seed 002 joins the dev reports of the same 2+2, seed 004 those of Karuizawa (and its
+    Cleverly side meeting the dev reports of that one)."""
+    dev = SHARED / "eval" / "dev"
+    if not dev.is_dir():
+        pytest.skip(f"{dev} not found (set BRIEFING_SHARED)")
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for folder in (ROOT / "seeds", dev / "articles"):
+        for path in folder.iterdir():
+            (articles / path.name).write_bytes(path.read_bytes())
+    pipeline.ingest(articles, tmp_path / "content")
+    corpus, _ = pipeline.load(tmp_path / "content")
+    listed = {a.id: a.meetings for a in corpus.articles}
+    gold = yaml.safe_load((dev / "gold.yaml").read_text("utf-8"))
+    reports = {m["key"]: [Path(f).stem for f in m["articles"]] for m in gold["meetings"]}
+
+    def meeting_of(key_part: str) -> set[str]:
+        (key,) = [k for k in reports if key_part in k]
+        return {listed[a][0] for a in reports[key] if gold_meeting(gold, a) == key}
+
+    assert meeting_of("2plus2_washington") == {listed["002_dbcf363fd8ba6696"][0]}
+    assert meeting_of("hayashi-blinken_karuizawa") == {listed["004_48c89be6c7eab0a1"][0]}
+    assert meeting_of("hayashi-cleverly_karuizawa") <= set(listed["004_48c89be6c7eab0a1"][1:])
+
+
+def gold_meeting(gold: dict, article: str) -> str | None:  # type: ignore[type-arg]
+    return next(a["meeting"] for a in gold["articles"] if Path(a["file"]).stem == article)
