@@ -148,9 +148,9 @@ def export(content: Path, fmt: str) -> None:
     Example:
         briefing export --content content --format json > records.json
     """
-    corpus, _ = pipeline.load(content)
-    sys.stdout.write(pipeline.export(content, fmt))
-    _fail_on(corpus.problems)
+    result = pipeline.export(content, fmt)
+    sys.stdout.write(result.text)
+    _fail_on(result.problems)
 
 
 @cli.command(name="eval")

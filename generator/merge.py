@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.models import Problem
+from generator.slugs import unique_slug
 from generator.yamlio import key_lines, split_front_matter
 
 MISSING: Any = object()
@@ -71,15 +72,6 @@ def show(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _free_id(wanted: str, taken: set[str]) -> str:
-    """``wanted``, or ``wanted-2``, ``wanted-3``… whichever is not taken yet."""
-    candidate, number = wanted, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{wanted}-{number}"
-    return candidate
-
-
 def _known_sources(existing: Existing) -> set[str]:
     sources: set[str] = set()
     for fields in (existing.fields, existing.state):
@@ -121,9 +113,9 @@ def match_meetings(generated: Sequence[dict[str, Any]],
             continue
         if provisional in existing and provisional not in final.values():
             final[provisional] = provisional
+            taken.add(provisional)
         else:
-            final[provisional] = _free_id(provisional, taken)
-        taken.add(final[provisional])
+            final[provisional] = unique_slug(provisional, taken)
     return final
 
 

@@ -181,13 +181,22 @@ def evaluate(gold: Path, articles: Path) -> evaluate_mod.Evaluation:
     with tempfile.TemporaryDirectory(prefix="briefing-eval-") as scratch:
         content = Path(scratch) / "content"
         ingest(articles, content, force=True)
-        exported = json.loads(export(content, "json"))
+        exported = json.loads(export(content, "json").text)
     return evaluate_mod.evaluate(annotations, exported)
 
 
-def export(content: Path, fmt: str) -> str:
-    """The records of ``content`` as one JSON document or a CSV table of meetings."""
+@dataclass(frozen=True)
+class ExportResult:
+    """The exported text, and the problems with records that were left out of it."""
+
+    text: str
+    problems: tuple[Problem, ...]
+
+
+def export(content: Path, fmt: str) -> ExportResult:
+    """The valid records of ``content`` as one JSON document or a CSV table of meetings."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {EXPORT_FORMATS}")
     corpus, _ = load(content)
-    return export_mod.export_json(corpus) if fmt == "json" else export_mod.export_csv(corpus)
+    text = export_mod.export_json(corpus) if fmt == "json" else export_mod.export_csv(corpus)
+    return ExportResult(text, corpus.problems)
