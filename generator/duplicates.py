@@ -20,6 +20,10 @@ SHINGLE = 2
 PERMUTATIONS = 128
 BANDS = 64  # 2 rows a band: pairs from about 0.15 Jaccard on become candidates
 THRESHOLD = 0.3
+MIN_WORDS = 6  # shorter lines are headers, buttons and credits
+STOP = re.compile(r"^\s*(?:Related (?:coverage|articles?|stories|news|topics)|Latest articles?|"
+                  r"More from|Recommended|Read next|Most read|Tags:)", re.IGNORECASE)
+CHROME = re.compile(r"\s\|\s|\s>\s|cookies?\b|^\s*(?:\(c\)|©|Copyright|Share\b)", re.IGNORECASE)
 _PRIME = (1 << 61) - 1
 _rng = random.Random(20240601)  # fixed seed: same input, same signatures
 _COEFFICIENTS = tuple((_rng.randrange(1, _PRIME), _rng.randrange(0, _PRIME))
@@ -63,8 +67,18 @@ def candidate_pairs(signatures: dict[str, tuple[int, ...]]) -> set[tuple[str, st
 
 
 def article_text(article: SourceArticle) -> str:
-    """The words compared: every sentence, without the leading date line."""
-    return " ".join(s.text for s in article.sentences)
+    """The words compared: the story's own lines, without the site around it.
+
+    Navigation bars, breadcrumbs, share buttons and other short lines, and everything from
+    a related-links block on, are left out, so a copy of a story on another site (with
+    its own clutter) scores as the copy it is. A text with no such lines is used whole.
+    """
+    lines = article.text.split("\n")
+    stop = next((n for n, line in enumerate(lines, 1) if STOP.match(line)), len(lines) + 1)
+    kept = [s.text for s in article.sentences if s.line < stop and
+            len(lines[s.line - 1].split()) >= MIN_WORDS and
+            not CHROME.search(lines[s.line - 1])]
+    return " ".join(kept or [s.text for s in article.sentences])
 
 
 def find_near_duplicates(articles: Sequence[SourceArticle],

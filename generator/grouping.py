@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 SETTING_ORDER = ("2+2", "trilateral", "multilateral", "sidelines", "standalone")
 QUOTE_MATCH = 90
+NAME_MATCH = 85  # rapidfuzz ratio for one misspelled word of a name
+MIN_FUZZY = 5  # shorter words must be spelt the same
 CALL_DATE_COUNTRY = "JP"  # calls with Japan are dated in Japanese time
 TITLE_SKIP = frozenset({"in", "the"})
 
@@ -60,8 +62,33 @@ def person_key(name: str) -> str:
     return " ".join(sorted(t for t in re.findall(r"[a-z]+", text) if len(t) > 1))
 
 
-def _item(article: str, facts: MeetingFacts) -> Item:
-    return Item(article, facts, frozenset(person_key(p.name) for p in facts.participants))
+def _item(article: str, facts: MeetingFacts, canon: dict[str, str] | None = None) -> Item:
+    keys = (person_key(p.name) for p in facts.participants)
+    return Item(article, facts, frozenset((canon or {}).get(k, k) for k in keys))
+
+
+def similar_keys(a: str, b: str) -> bool:
+    """Two name keys that differ by one misspelled word ("jaishanker" / "jaishankar")."""
+    ta, tb = a.split(), b.split()
+    if len(ta) != len(tb) or a == b:
+        return a == b
+    differ = [(x, y) for x, y in zip(ta, tb, strict=True) if x != y]
+    return len(differ) == 1 and min(len(differ[0][0]), len(differ[0][1])) >= MIN_FUZZY and \
+        fuzz.ratio(*differ[0]) >= NAME_MATCH
+
+
+def canonical_names(facts: Sequence[ArticleFacts]) -> dict[str, str]:
+    """Each name key -> the most reported spelling of the same name."""
+    counts = Counter(person_key(p.name) for f in facts for m in f.meetings
+                     for p in m.participants)
+    canon: dict[str, str] = {}
+    chosen: list[str] = []
+    for key in sorted(counts, key=lambda k: (-counts[k], k)):
+        match = next((c for c in chosen if similar_keys(key, c)), None)
+        canon[key] = match or key
+        if match is None:
+            chosen.append(key)
+    return canon
 
 
 def same_people(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -205,15 +232,25 @@ def merge_quotes(items: Sequence[Item]) -> tuple[Quote, ...]:
                          for text, speaker, srcs in merged), key=lambda q: q.text))
 
 
-def merge_participants(items: Sequence[Item], hubs: Counter[str]) -> tuple[Participant, ...]:
-    """Every principal once, the most-met person first (then by name)."""
-    seen: dict[str, Participant] = {}
+def merge_participants(items: Sequence[Item], hubs: Counter[str],
+                       canon: dict[str, str] | None = None) -> tuple[Participant, ...]:
+    """Every principal once, under the spelling most reports use (a misspelt name counts
+    as that spelling); the most-met person first, then by name."""
+    reports: dict[str, list[Participant]] = {}
     for item in sorted(items, key=lambda i: i.article):
         for person in item.facts.participants:
             key = person_key(person.name)
-            if key not in seen or (seen[key].role is None and person.role):
-                seen[key] = Participant(person.name, person.role, person.country)
-    return tuple(sorted(seen.values(), key=lambda p: (-hubs[person_key(p.name)], p.name)))
+            reports.setdefault((canon or {}).get(key, key), []).append(
+                Participant(person.name, person.role, person.country))
+    merged = []
+    for key, found in reports.items():
+        names = Counter(p.name for p in found)
+        name = min(names, key=lambda n: (-names[n], n))
+        role = next((p.role for p in found if p.name == name and p.role),
+                    next((p.role for p in found if p.role), None))
+        country = next((p.country for p in found if p.country), None)
+        merged.append((key, Participant(name, role, country)))
+    return tuple(p for _, p in sorted(merged, key=lambda kp: (-hubs[kp[0]], kp[1].name)))
 
 
 def family_name(name: str, people: PeopleDirectory) -> str:
@@ -260,7 +297,7 @@ def meeting_evidence(items: Sequence[Item], chosen: Sequence[MeetingFacts | None
 
 
 def build_meeting(items: Sequence[Item], hubs: Counter[str], places: Gazetteer,
-                  people: PeopleDirectory,
+                  people: PeopleDirectory, canon: dict[str, str] | None = None,
                   ) -> MeetingRecord:
     """One meeting record from the reports of one cluster (id filled in later)."""
     formats = Counter(i.facts.format for i in items)
@@ -268,7 +305,7 @@ def build_meeting(items: Sequence[Item], hubs: Counter[str], places: Gazetteer,
     dated, basis = merge_date(items)
     placed = merge_place(items, fmt)
     setting, occasion = merge_setting(items)
-    participants = merge_participants(items, hubs)
+    participants = merge_participants(items, hubs, canon)
     topics = tuple(sorted({t.topic for i in items for t in i.facts.topics}))
     location = placed.location if placed else None
     outcomes = {e for i in items for e in i.facts.outcomes}
@@ -313,10 +350,11 @@ def group_articles(facts: Sequence[ArticleFacts], kb: KnowledgeBase,
         an article's ``meetings`` list its main meeting first.
     """
     near = find_near_duplicates([f.article for f in facts])
-    items = [_item(f.article.id, m) for f in facts for m in f.meetings]
+    canon = canonical_names(facts)
+    items = [_item(f.article.id, m, canon) for f in facts for m in f.meetings]
     clusters = cluster(items, near, kb.places)
     hubs: Counter[str] = Counter(n for c in clusters for n in {n for i in c for n in i.names})
-    drafts = [build_meeting(c, hubs, kb.places, kb.people) for c in clusters]
+    drafts = [build_meeting(c, hubs, kb.places, kb.people, canon) for c in clusters]
     ids = assign_ids(drafts)
     meetings = [replace(draft, id=ident) for draft, ident in zip(drafts, ids, strict=True)]
     owner = {id(item.facts): ident for members, ident in zip(clusters, ids, strict=True)

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import yaml
 
-from generator.extract.dates import find_dates, find_top_date, find_weekday, is_chrome_date
+from generator.extract.dates import (
+    DATELINE,
+    find_dates,
+    find_top_date,
+    find_weekday,
+    is_chrome_date,
+)
+from generator.extract.publisher import MINISTRY
+from generator.extract.publisher import find_publisher as publisher_in
 from generator.models import Evidence, Problem, Sentence, SourceArticle
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md")
@@ -19,13 +27,15 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9
 ABBREVIATIONS = ("U.S.", "U.K.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Jan.", "Feb.", "Aug.",
                  "Sept.", "Sep.", "Oct.", "Nov.", "Dec.", "D.C.", "No.", "Gen.", "Lt.", "Col.",
                  "Pref.", "Gov.", "Sen.", "Rep.", "Prof.", "Amb.", "Rt.", "Hon.", "Apr.",
-                 "Mar.", "Jun.", "Jul.", "Feb.", "Corp.", "Inc.", "Co.", "vs.", "e.g.", "i.e.")
-COPYRIGHT = re.compile(r"(?:Copyright|©|\(c\))\s*(?:\d{4}\s+)?([A-Z][\w.&' -]{1,60}?)[.,]\s",
-                       re.IGNORECASE)
-# "(Kyodo) ==Kyodo", "TOKYO (Kyodo) --", "April 17 (Jiji Press)--", a last line "Reuters".
-CREDIT = re.compile(r"==\s*(?P<a>[A-Z][\w .-]{1,30}?)\s*$"
-                    r"|\((?P<b>[A-Z][\w .-]{1,30}?)\)\s*(?:--|—|==|:)"
-                    r"|^\s*(?P<c>[A-Z][\w .-]{1,30}?)\s*$", re.MULTILINE)
+                 "Mar.", "Jun.", "Jul.", "Feb.", "Corp.", "Inc.", "Co.", "vs.", "e.g.", "i.e.",
+                 "a.m.", "p.m.", "H.E.", "Jr.", "Sr.", "approx.", "Nos.")
+# A paragraph number ("1. On July 26, ...") is not a sentence of its own.
+ENUMERATOR = re.compile(r"^(\(?\d{1,2}[.)])\s+")
+# Navigation bars ("News | World | Politics"), breadcrumbs ("Home > World") and bylines.
+CHROME_LINE = re.compile(r"\s\|\s|\s>\s|^By\s|^(?:Published|Updated|Posted)\b")
+DATELINE_LINES = 30
+YEARS_BACK = 12  # a month and day fall on each weekday within this many years
+DATELINE_SLACK = 2  # days between a dateline and the publication date
 PLACES = Path(__file__).parent / "data" / "places.yaml"
 INITIAL = re.compile(r"(?<![\w.])([A-Z])\.(?=\s+[A-Z][a-z])")
 CAMEL = re.compile(r"[a-z][A-Z]")
@@ -74,7 +84,8 @@ def split_sentences(article_id: str, text: str) -> tuple[Sentence, ...]:
         if not stripped:
             continue
         # An initial ("Antony J. Blinken") does not end a sentence.
-        protected = INITIAL.sub("\\1\u2024", stripped)
+        protected = ENUMERATOR.sub(lambda m: m[1].replace(".", "\u2024") + " ", stripped)
+        protected = INITIAL.sub("\\1\u2024", protected)
         for abbr in ABBREVIATIONS:
             protected = protected.replace(abbr, abbr.replace(".", "\u2024"))
         for part in SENTENCE_END.split(protected):
@@ -111,8 +122,44 @@ def find_publication_date(article_id: str, text: str) -> tuple[dt.date | None,
     top = find_top_date(lines)
     if top is not None:
         value, line, words = top
+        filed = _dateline_date(lines, value)
+        if filed is not None and abs((filed[0] - value).days) > DATELINE_SLACK:
+            # The date at the top is the site's display date, not the story's: the
+            # dateline says when the story was filed.
+            return filed[0], Evidence("published", article_id, filed[1], filed[2])
         return value, Evidence("published", article_id, line, words)
     return _inferred_publication(article_id, lines)
+
+
+def _dateline_date(lines: list[str], reference: dt.date) -> tuple[dt.date, int, str] | None:
+    """The date of the first dateline ("VIENTIANE, July 26 (Reuters) -"), year from
+    ``reference`` (the nearest one not after it)."""
+    for number, line in enumerate(lines[:DATELINE_LINES], start=1):
+        match = DATELINE.match(line)
+        dates = find_dates(match["date"]) if match else ()
+        if dates:
+            value = dates[0].resolve(reference - dt.timedelta(days=7))
+            if value is not None:
+                return _on_weekday(value, line), number, match[0].strip() if match else ""
+    return None
+
+
+def _on_weekday(value: dt.date, line: str) -> dt.date:
+    """``value`` moved back by whole years until it falls on the weekday the line names
+    ("VILNIUS, March 5 (Reuters) - ... on Tuesday"), if it names one."""
+    weekday = find_weekday(line)
+    for years in range(YEARS_BACK):
+        earlier = _safe_year(value, value.year - years)
+        if weekday is None or (earlier is not None and earlier.weekday() == weekday[0]):
+            return earlier or value
+    return value
+
+
+def _safe_year(value: dt.date, year: int) -> dt.date | None:
+    try:
+        return value.replace(year=year)
+    except ValueError:
+        return None
 
 
 def _inferred_publication(article_id: str, lines: list[str]) -> tuple[dt.date | None,
@@ -143,6 +190,8 @@ def find_headline(text: str) -> str | None:
         words = line.split()
         if len(words) < 4 or sum(bool(CAMEL.search(w)) for w in words) > len(words) // 4:
             continue
+        if CHROME_LINE.search(line) or MINISTRY.match(line):
+            continue
         dates = find_dates(line)
         if dates and dates[0].start < 12:
             continue
@@ -164,19 +213,8 @@ def load_agencies(path: Path = PLACES) -> dict[str, str]:
 
 
 def find_publisher(text: str, agencies: dict[str, str] | None = None) -> str | None:
-    """The publisher a text names: a copyright line, else an agency credit.
-
-    "according to Kyodo News" is a source, not a credit, and does not count.
-    """
-    match = COPYRIGHT.search(text)
-    if match:
-        return match[1].strip()
-    agencies = load_agencies() if agencies is None else agencies
-    for credit in CREDIT.finditer(text):
-        name = (credit["a"] or credit["b"] or credit["c"] or "").strip()
-        if name in agencies:
-            return agencies[name]
-    return None
+    """The publisher a text names (see ``generator.extract.publisher``)."""
+    return publisher_in(text, load_agencies() if agencies is None else agencies)
 
 
 def find_rights(text: str) -> str | None:

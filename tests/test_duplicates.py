@@ -36,3 +36,12 @@ def test_identical_texts_score_one() -> None:
     copy = type(copy)(**{**copy.__dict__, "id": "copy"})
     found = find_near_duplicates([*articles, copy])
     assert found["copy"][0].similarity == 1.0
+
+
+def test_copy_with_other_site_clutter_is_a_near_copy() -> None:
+    folder = Path(__file__).parent / "data" / "f1_sources"
+    copy, original = (read_article(folder / name)
+                      for name in ("060_site_copy.txt", "061_original.txt"))
+    found = find_near_duplicates([copy, original])
+    (dup,) = found["060_site_copy"]
+    assert dup.id == "061_original" and dup.similarity >= 0.95

@@ -12,8 +12,9 @@ import pytest
 from generator import extract
 from generator.extract.directory import load_people
 from generator.extract.places import load_places
+from generator.extract.setting import find_setting
 from generator.extract.topics import load_taxonomy
-from generator.grouping import group_articles, person_key, same_people
+from generator.grouping import group_articles, person_key, same_people, similar_keys
 from generator.knowledge import KnowledgeBase
 from generator.models import (
     ArticleFacts,
@@ -34,7 +35,8 @@ DATA_FILES = Path(__file__).parent.parent / "generator" / "data"
 PEOPLE = {"Rossi": ("Ana Rossi", "Foreign Minister", "IT"),
           "Tremblay": ("Paul Tremblay", "Foreign Minister", "CA"),
           "Berg": ("Erik Berg", "Foreign Minister", "NO"),
-          "Nowak": ("Jan Nowak", "Foreign Minister", "PL")}
+          "Nowak": ("Jan Nowak", "Foreign Minister", "PL"),
+          "Kowalski": ("Piotr Kowalski", "Defence Minister", "PL")}
 TOPICS = {"energy": "energy", "arctic": "Arctic", "fisheries": "fisheries", "grain": "grain"}
 
 
@@ -201,3 +203,78 @@ def test_call_without_japan_keeps_the_best_supported_date(kb: KnowledgeBase) -> 
              article("a3", meeting(RT, early, fmt="phone", article="a3"))]
     (m,) = group_articles(facts, kb)[0]
     assert m.date == early
+
+
+# --- F1: segmentation, format, setting, dates (synthetic articles in tests/data/f1_extract)
+
+F1 = DATA / "f1_extract"
+
+
+def names(facts: MeetingFacts) -> list[str]:
+    return [p.name for p in facts.participants]
+
+
+def test_video_call_and_plans_or_past_events_do_not_add_principals(kb: KnowledgeBase) -> None:
+    (main,) = extract.extract_facts(read_article(F1 / "050_video.txt"), kb).meetings
+    assert main.format == "video"  # the headline's "call" is the body's "video call"
+    assert names(main) == ["Ana Rossi", "Paul Tremblay"]  # not Berg (past) nor Nowak (plan)
+    assert main.setting == "standalone"
+    assert main.date is not None and main.date.weekday == 0
+
+
+def test_farewell_call_and_successors_call_in_one_article_stay_apart(
+        kb: KnowledgeBase) -> None:
+    main, farewell = extract.extract_facts(read_article(F1 / "051_two_calls.txt"), kb).meetings
+    assert names(main) == ["Ana Rossi", "Paul Tremblay"]
+    assert names(farewell) == ["Ana Rossi", "Erik Berg"] and farewell.secondary
+    assert main.format == farewell.format == "phone"
+    assert main.date is not None and main.date.value == dt.date(2024, 3, 5)  # "late Tuesday"
+    meetings, _ = group_articles([extract.extract_facts(read_article(F1 / "051_two_calls.txt"),
+                                                        kb)], kb)
+    assert len(meetings) == 2
+
+
+def test_unnamed_gathering_is_sidelines_and_past_meeting_is_no_side_meeting(
+        kb: KnowledgeBase) -> None:
+    main, side = extract.extract_facts(read_article(F1 / "052_fringes.txt"), kb).meetings
+    assert names(main) == ["Ana Rossi", "Jan Nowak"]
+    assert (main.setting, main.location) == ("sidelines", Location("Vilnius", "LT"))
+    # "the minister met Defence Minister Kowalski": the visitor from the other country
+    assert names(side) == ["Ana Rossi", "Piotr Kowalski"]
+
+
+def test_named_trilateral_format_is_trilateral(kb: KnowledgeBase) -> None:
+    (main,) = extract.extract_facts(read_article(F1 / "053_weimar.txt"), kb).meetings
+    assert (main.setting, main.occasion) == ("trilateral", "Weimar Triangle")
+
+
+def test_three_countries_without_a_word_for_it_are_not_trilateral(kb: KnowledgeBase) -> None:
+    (main,) = extract.extract_facts(read_article(F1 / "050_video.txt"), kb).meetings
+    people = [*main.participants, person("Erik Berg", "NO")]
+    facts = find_setting([Sentence("x", 1, "Rossi met Tremblay and Berg.")], [], "phone",
+                         kb.places, people)
+    assert facts.setting == "standalone"
+
+
+def test_readout_without_a_day_of_its_own_is_dated_by_its_page(kb: KnowledgeBase) -> None:
+    (main,) = extract.extract_facts(read_article(F1 / "054_readout.txt"), kb).meetings
+    assert main.format == "video"  # "held a video conference with"
+    assert main.date is not None
+    assert (main.date.value, main.date.basis) == (dt.date(2024, 3, 5), "publication-date")
+
+
+def test_here_puts_the_meeting_at_the_dateline(kb: KnowledgeBase) -> None:
+    (main,) = extract.extract_facts(read_article(F1 / "055_here.txt"), kb).meetings
+    assert main.location == Location("Vilnius", "LT")  # not Riga, where the visit began
+    assert main.date is not None and main.date.weekday == 1
+
+
+def test_misspelt_name_groups_under_the_usual_spelling(kb: KnowledgeBase) -> None:
+    typo = [("Ana Rossi", "IT"), ("Paul Tremblai", "CA")]
+    facts = [article("a1", meeting(RT, DAY, article="a1")),
+             article("a2", meeting(RT, DAY, article="a2")),
+             article("a3", meeting(typo, DAY, article="a3"))]
+    (m,) = group_articles(facts, kb)[0]
+    assert [p.name for p in m.participants] == ["Ana Rossi", "Paul Tremblay"]
+    assert m.sources == ("a1", "a2", "a3")
+    assert not similar_keys("wang yi", "wang wei")  # short words must be spelt the same

@@ -186,3 +186,111 @@ def test_spokesperson_with_nationality_before_the_ministry(directory: PeopleDire
     assert (wenbin.role, wenbin.country, wenbin.known, wenbin.principal) == (
         "Spokesperson", "CN", False, False)
     assert found["Wang Yi"].role == "Minister of Foreign Affairs"
+
+
+# --- F2: principals, name forms, roles and coverage ------------------------------------------
+
+F2 = DATA / "f2_people"
+
+
+def principals_in(text: str, directory: PeopleDirectory,
+                  on: dt.date | None = dt.date(2024, 9, 24)) -> list[str]:
+    return sorted(n for n, p in people_in(text, directory, on).items() if p.principal)
+
+
+def test_a_meeting_still_to_come_makes_no_principal(directory: PeopleDirectory) -> None:
+    due = people_in("Blinken later travels to Manila, where he and Defense Secretary Lloyd "
+                    "Austin are due to hold talks with their counterparts.", directory,
+                    dt.date(2024, 7, 26))
+    assert not due["Lloyd Austin"].principal
+    hope = people_in("Iwaya said he also hopes to hold talks with South Korean Foreign "
+                     "Minister Cho Tae-yul.", directory, dt.date(2024, 10, 1))
+    assert not hope["Cho Tae-yul"].principal
+
+
+def test_video_conference_call_and_hosting_are_meetings(directory: PeopleDirectory) -> None:
+    assert principals_in("Foreign Minister Andrii Sybiha held a video conference with Federal "
+                         "Minister for Foreign Affairs Annalena Baerbock.", directory) == [
+        "Andrii Sybiha", "Annalena Baerbock"]
+    assert principals_in("German Foreign Minister Annalena Baerbock on Monday promised more "
+                         "help in a video call with her Ukrainian counterpart Andriy Sybiha.",
+                         directory) == ["Andrii Sybiha", "Annalena Baerbock"]
+    assert principals_in("Defence Minister Rajnath Singh hosted Defense Secretary Lloyd Austin "
+                         "in New Delhi.", directory, dt.date(2023, 11, 10)) == [
+        "Lloyd Austin", "Rajnath Singh"]
+
+
+def test_honorifics_are_not_people(directory: PeopleDirectory) -> None:
+    found = people_in("Australia's Minister for Foreign Affairs, Senator the Hon Penny Wong, "
+                      "and India's External Affairs Minister, Dr S. Jaishankar, met in Canberra.",
+                      directory, dt.date(2024, 11, 6))
+    assert sorted(found) == ["Penny Wong", "S. Jaishankar"]
+    unknown = people_in("Foreign Minister H.E. Mr. Ahmed Bello met the press.", directory)
+    assert "Ahmed Bello" in unknown
+
+
+def test_role_phrases_with_particles_nationalities_and_counterparts(
+        directory: PeopleDirectory) -> None:
+    found = people_in("Chilean Foreign Minister Alberto van Klaveren met his Peruvian "
+                      "counterpart Elmer Schialer in Lima.", directory)
+    assert (found["Alberto van Klaveren"].role, found["Alberto van Klaveren"].country) == (
+        "Foreign Minister", "CL")
+    assert found["Elmer Schialer"].country == "PE"
+    assert all(p.principal and not p.known for p in found.values())
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("India's External Affairs Minister Dr. S. Jaishanker met the press.", "S. Jaishankar"),
+    ("Foreign Minister Stephane Sejourne met the press.", "Stéphane Séjourné"),
+    ("Foreign Minister Radoslaw Sikorski met the press.", "Radosław Sikorski"),
+    ("Foreign Minister Andriy Sybiha met the press.", "Andrii Sybiha"),
+    ("Foreign Minister Dmitriy Kuleba met the press.", "Dmytro Kuleba"),
+    ("Mr. IWAYA Takeshi met the press.", "Takeshi Iwaya"),
+])
+def test_spellings_typos_and_accents(directory: PeopleDirectory, text: str, name: str) -> None:
+    assert name in people_in(text, directory, dt.date(2024, 10, 2))
+
+
+def test_a_misspelt_family_name_alone(directory: PeopleDirectory) -> None:
+    sentences = [Sentence("t", 1, "Secretary of State Antony Blinken arrived on Thursday."),
+                 Sentence("t", 2, "Jaishankar met Blinkin on Friday."),
+                 Sentence("t", 3, "Minister Kamikwa spoke to reporters.")]
+    found = {p.name for p in find_people(sentences, directory, dt.date(2024, 7, 26))}
+    assert found == {"Antony Blinken", "S. Jaishankar", "Yoko Kamikawa"}
+    assert directory.near_family("Cameroon") is None  # a country is not a misspelt Cameron
+
+
+def test_a_role_left_days_before_the_publication_day_still_fits(
+        directory: PeopleDirectory) -> None:
+    person = directory.lookup("Yoko Kamikawa")
+    assert person is not None
+    role = person.role_on(dt.date(2024, 10, 2))
+    assert role is not None and role.title == "Minister for Foreign Affairs"
+    assert person.role_on(dt.date(2024, 12, 1)) is None
+
+
+def test_ships_ministers_beyond_the_g7(directory: PeopleDirectory) -> None:
+    on = dt.date(2024, 9, 24)
+    expected = {"Musalia Mudavadi": "KE", "Radosław Sikorski": "PL", "Mauro Vieira": "BR",
+                "Hakan Fidan": "TR", "Faisal bin Farhan": "SA", "Ronald Lamola": "ZA",
+                "Juan Ramón de la Fuente": "MX", "Bui Thanh Son": "VN", "Mohamad Hasan": "MY",
+                "Władysław Kosiniak-Kamysz": "PL", "Yaşar Güler": "TR"}
+    for name, country in expected.items():
+        person = directory.lookup(name)
+        assert person is not None, name
+        assert person.country == country
+    sikorski = directory.lookup("Radoslaw Sikorski")
+    assert sikorski is not None and sikorski.role_on(on) is not None
+    assert sikorski.role_on(dt.date(2020, 1, 1)) is None  # out of office then
+
+
+def test_unga_sidelines_readout(directory: PeopleDirectory) -> None:
+    article = read_article(F2 / "sidelines.txt")
+    found = {p.name: p for p in find_people(article.sentences, directory,
+                                            dt.date(2024, 9, 24))}
+    principals = sorted(n for n, p in found.items() if p.principal)
+    assert principals == ["Musalia Mudavadi", "Radosław Sikorski"]
+    for name in ("William Ruto", "Mauro Vieira", "Alberto van Klaveren"):
+        assert name in found and not found[name].principal, name
+    assert found["Musalia Mudavadi"].role == ("Prime Cabinet Secretary and Cabinet Secretary "
+                                              "for Foreign and Diaspora Affairs")

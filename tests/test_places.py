@@ -88,3 +88,13 @@ def test_bad_entry_reports_its_line(tmp_path: Path) -> None:
     with pytest.raises(DataError) as err:
         load_places(path)
     assert str(err.value.problems[0]).startswith(f"{path}:3: ")
+
+
+def test_here_in_a_report_makes_the_dateline_the_place(gazetteer: Gazetteer) -> None:
+    dateline = s("Canberra, Nov 6 (PTI) The ministers held their dialogue here.")
+    elsewhere = s("He began his visit in Brisbane on Sunday.", 2)
+    place = find_place([(dateline, RANK_STATED), (elsewhere, 2)], gazetteer, dateline)
+    assert place is not None and (place.city, place.rank) == ("Canberra", RANK_STATED)
+    quoted = s('Canberra, Nov 6 (PTI) The ministers met. "We are glad to be here," he said.')
+    place = find_place([(quoted, RANK_STATED), (elsewhere, 2)], gazetteer, quoted)
+    assert place is not None and place.city == "Brisbane"

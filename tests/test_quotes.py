@@ -77,3 +77,33 @@ def test_outcomes() -> None:
     article = read_article(DATA / "a2_quotes" / "outcomes.txt")
     outcomes = find_outcomes(article.sentences)
     assert [(e.field, e.line) for e in outcomes] == [("outcomes", 1), ("outcomes", 3)]
+
+
+# --- F2: speakers by the verb, quotes begun in an earlier sentence ----------------------------
+
+@pytest.fixture(scope="module")
+def f2_quotes() -> dict[int, list[QuoteFact]]:
+    article = read_article(DATA / "f2_quotes" / "speakers.txt")
+    found: dict[int, list[QuoteFact]] = {}
+    for quote in find_quotes(article.sentences, [person("Hana Lund"), person("Oskar Brandt")]):
+        found.setdefault(quote.evidence.line, []).append(quote)
+    return found
+
+
+def test_a_quote_spanning_sentences_keeps_its_speaker(
+        f2_quotes: dict[int, list[QuoteFact]]) -> None:
+    assert [(q.speaker, q.text) for q in f2_quotes[1]] == [
+        ("Hana Lund", "We spoke for an hour about the grain corridor. We agreed to meet again "
+                      "soon")]
+
+
+def test_whoever_stands_by_the_verb_speaks(f2_quotes: dict[int, list[QuoteFact]]) -> None:
+    assert f2_quotes[3][0].speaker == "Beijing"  # "what Beijing calls", not Brandt
+    assert f2_quotes[5][0].speaker == "Hana Lund"  # described as ..., according to the ministry
+
+
+def test_a_closing_mark_without_its_opener_ends_a_quote() -> None:
+    spans = quote_spans('We agreed to meet again soon," Hana Lund posted after the call.')
+    assert [s.text for s in spans] == ["We agreed to meet again soon"]
+    assert [s.text for s in quote_spans('He said "we will meet again soon."')] == [
+        "we will meet again soon."]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from generator.sources import find_publisher, read_article
 
 DATA = Path(__file__).parent / "data" / "a1_sources"
@@ -49,3 +51,50 @@ def test_leading_date_line_and_weekday_inference(tmp_path: Path) -> None:
     path.write_text("Two ministers on Monday agreed to meet more often, officials said.\n\n"
                     "Photo taken on April 17, 2023. (Pool photo)\n", encoding="utf-8")
     assert read_article(path).published == dt.date(2023, 4, 17)
+
+
+# --- F1: publishers, site dates, sentences (tests/data/f1_sources)
+
+F1 = Path(__file__).parent / "data" / "f1_sources"
+
+
+@pytest.mark.parametrize(("text", "publisher"), [
+    ("VIENTIANE, July 26 (Reuters) - Two ministers met.", "Reuters"),
+    ("New Delhi, Nov 10 (PTI) India and the US on Friday held talks.", "Press Trust of India"),
+    ("TOKYO, April 17 (Jiji Press)--Two ministers met.", "Jiji Press"),
+    ("ST. LOUIS (STL.News) - Two ministers met on Monday.", "STL.News"),
+    ("Berlin (AFP) - Two ministers spoke by video.", "Agence France-Presse"),
+    ("Headline here\n\nBy Jane Doe, Example News\n\nTwo ministers met.", "Example News"),
+    ("The US Department of State released the following statement today.",
+     "U.S. Department of State"),
+    ("An official website of the United States government\n"
+     "A .gov website belongs to an official government organization in the United States.\n"
+     "Readout of the U.S. Department of State call", "U.S. Department of State"),
+    ("Ministry of Foreign Affairs of Japan\nHome > Foreign Policy\n\nTalks",
+     "Ministry of Foreign Affairs of Japan"),
+    ("Example Times | World | Politics | Sport\n\nTwo ministers met.", "Example Times"),
+    ("Two ministers met on Monday.\n\nThe Canadian Press", "The Canadian Press"),
+    ("Text.\n\n(c) Example Times 2024", "Example Times"),
+    ("Prime Minister Kishida (LDP) said he would visit.", None),
+])
+def test_publisher_from_credits_bylines_and_site_chrome(text: str, publisher: str | None) -> None:
+    assert find_publisher(text) == publisher
+
+
+def test_copy_on_another_site_keeps_its_story_date_publisher_and_rights() -> None:
+    article = read_article(F1 / "060_site_copy.txt")
+    # the date at the top is the site's display date: the dateline says March 5
+    assert article.published == dt.date(2024, 3, 5)
+    assert article.publisher == "ExampleDaily"
+    assert article.rights == "All rights reserved."
+    assert article.headline == "Rossi and Tremblay agree on Arctic research in Vilnius talks"
+    assert read_article(F1 / "061_original.txt").publisher == "Reuters"
+
+
+def test_times_honorifics_and_paragraph_numbers_do_not_end_sentences() -> None:
+    article = read_article(F1 / "062_mofa.txt")
+    assert article.publisher == "Ministry of Foreign Affairs of Italy"
+    assert article.headline == "Italy-Canada Foreign Ministers' Meeting"
+    long_one = next(s.text for s in article.sentences if "ROSSI" in s.text)
+    assert long_one.startswith("1. On March 5")
+    assert "H.E. Mr. Paul TREMBLAY" in long_one

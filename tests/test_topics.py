@@ -101,3 +101,33 @@ def test_missing_topics_list(tmp_path: Path) -> None:
     bad.write_text("version: 1\n", encoding="utf-8")
     with pytest.raises(DataError, match="expected a mapping with a `topics` list"):
         load_taxonomy(bad)
+
+
+# --- F2: substantive mentions of the Quad, energy and defence cooperation ---------------------
+
+def test_a_commitment_to_the_quad_counts(taxonomy: Taxonomy) -> None:
+    assert "quad" in topics_of("The Ministers reiterated their strong commitment to the Quad "
+                               "as a force for good in the region.", taxonomy)
+    assert "quad" in topics_of("The two sides also reviewed preparations for the Quad leaders' "
+                               "summit, officials said.", taxonomy)
+
+
+def test_the_quad_as_an_occasion_does_not(taxonomy: Taxonomy) -> None:
+    assert "quad" not in topics_of("The ministers met on the sidelines of the Quad foreign "
+                                   "ministers' meeting, officials said.", taxonomy)
+
+
+def test_energy_needs_more_than_a_sector_in_a_list(taxonomy: Taxonomy) -> None:
+    assert "energy" not in topics_of("The ministers discussed Polish investment in the agri-food, "
+                                     "energy and infrastructure sectors.", taxonomy)
+    assert "energy" in topics_of("The ministers discussed Russian attacks against "
+                                 "Ukraine's energy infrastructure.", taxonomy)
+
+
+def test_defence_industrial_cooperation_is_defence(taxonomy: Taxonomy) -> None:
+    assert "alliance-deterrence" in topics_of(
+        "The two countries agreed to expand defence industrial cooperation, including "
+        "co-production of key military platforms.", taxonomy)
+    assert "alliance-deterrence" not in topics_of(
+        "He raised concerns about Beijing's support for Russia's defence industrial base.",
+        taxonomy)

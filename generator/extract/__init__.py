@@ -19,8 +19,35 @@ from typing import TYPE_CHECKING
 from generator.extract import people as people_mod
 from generator.extract import quotes as quotes_mod
 from generator.extract import topics as topics_mod
-from generator.extract.dates import DATE_BASES, date_in_sentence, find_dateline, usable_dates
-from generator.extract.places import RANK_MENTIONED, RANK_STATED, PlaceFact, find_place
+from generator.extract.dates import (
+    DATE_BASES,
+    DATELINE,
+    date_in_sentence,
+    find_dateline,
+    usable_dates,
+)
+from generator.extract.places import (
+    RANK_MENTIONED,
+    RANK_STATED,
+    Gazetteer,
+    PlaceFact,
+    dateline_place,
+    find_place,
+)
+from generator.extract.publisher import DATELINE_CREDIT
+from generator.extract.segments import (
+    BACKGROUND,
+    CUE,
+    GROUP,
+    MODAL,
+    SAME_DAY,
+    SIDE_CUE,
+    SIDE_SPAN,
+    mentions,
+    other_events,
+    reports_meeting,
+    side_starts,
+)
 from generator.extract.setting import find_format, find_setting
 from generator.models import (
     ArticleFacts,
@@ -36,19 +63,6 @@ from generator.models import (
 if TYPE_CHECKING:
     from generator.knowledge import KnowledgeBase
 
-CUE = re.compile(r"\b(?:met|meets?|meetings?|talks?|talked|call|conversation|discussions?|"
-                 r"discussed|convened|sat down|spoke|consultations?|bilateral)\b", re.IGNORECASE)
-MODAL = re.compile(r"\b(?:will|would|could|might|may|should|to be held|plans? to|"
-                   r"expected to|is set to|upcoming)\b")
-BACKGROUND = re.compile(r"\blast (?:week|month|year|met|time)\b|\bprevious\b|"
-                        r"\bearlier this (?:week|month|year)\b", re.IGNORECASE)
-GROUP = re.compile(r"\b(?:the two|both|the ministers|counterparts?|top diplomats|"
-                   r"ministers|I|we|We)\b")
-SIDE_CUE = re.compile(r"\b(?:earlier|later) (?:in the day|that day|on)\b|\balso (?:held|had|met)\b|"
-                      r"\bseparate(?:ly)?\b|\bin a separate\b|\bafter (?:that|the talks)\b",
-                      re.IGNORECASE)
-SAME_DAY = re.compile(r"\b(?:earlier|later) (?:in the day|that day)|\bsame day\b|\balso\b",
-                      re.IGNORECASE)
 OPINION = re.compile(r"^\s*(?:Commentary|Opinion|Op-Ed|Editorial|Column|Perspective|"
                      r"Analysis)\s*$", re.IGNORECASE)
 STOP = re.compile(r"^\s*(?:Related (?:coverage|articles?|stories|news)|Latest articles?|"
@@ -56,7 +70,8 @@ STOP = re.compile(r"^\s*(?:Related (?:coverage|articles?|stories|news)|Latest ar
 SKIP = re.compile(r"^\s*(?:Also Read|Read more|Read also|See also|Official news published at|"
                   r"Image:|Caption\s*$|- Part of)", re.IGNORECASE)
 LEAD_SENTENCES = 5
-SIDE_SPAN = 3
+DATELINE_SENTENCES = 8
+CITY_HEAD = re.compile(r"^\s*[A-Z][A-Za-z .'-]{1,40}?\s*(?::|--|—)\s")
 
 
 @dataclass(frozen=True)
@@ -66,6 +81,7 @@ class Context:
     article: SourceArticle
     kb: KnowledgeBase
     body: tuple[Sentence, ...]
+    everyone: tuple[PersonMention, ...] = ()
 
 
 def body_sentences(article: SourceArticle) -> tuple[Sentence, ...]:
@@ -94,29 +110,6 @@ def lead_sentences(body: Sequence[Sentence]) -> list[Sentence]:
     return lead
 
 
-def name_tokens(person: PersonMention) -> set[str]:
-    """Words that name a person in a sentence (family and given names, as written)."""
-    words = re.findall(r"[A-Za-z][\w-]+", person.name)
-    return {w.lower() for w in words if len(w) > 2 and w[0].isupper()}
-
-
-def mentions(sentence: Sentence, person: PersonMention) -> bool:
-    """Whether a sentence names ``person``."""
-    words = {w.lower() for w in re.findall(r"[\w-]+", sentence.text)}
-    return bool(words & name_tokens(person))
-
-
-def reports_meeting(sentence: Sentence, people: Sequence[PersonMention]) -> bool:
-    """A sentence that reports a meeting that happened (not a plan, not an old one)."""
-    text = sentence.text
-    if BACKGROUND.search(text):
-        return False
-    if not any(not MODAL.search(text[max(0, cue.start() - 80):cue.end() + 30])
-               for cue in CUE.finditer(text)):
-        return False
-    return bool(GROUP.search(text)) or any(mentions(sentence, p) for p in people)
-
-
 def find_side_spans(body: Sequence[Sentence], lead_people: Sequence[PersonMention],
                     ctx: Context) -> list[list[Sentence]]:
     """Side meetings reported inside the article, each as its run of sentences."""
@@ -125,7 +118,7 @@ def find_side_spans(body: Sequence[Sentence], lead_people: Sequence[PersonMentio
     lead_names = {p.name for p in lead_people}
     for sentence in body:
         new = _new_counterparts(sentence, lead_names, ctx)
-        if new and SIDE_CUE.search(sentence.text) and CUE.search(sentence.text):
+        if side_starts(sentence, new):
             current = [sentence]
             spans.append(current)
             continue
@@ -142,14 +135,8 @@ def find_side_spans(body: Sequence[Sentence], lead_people: Sequence[PersonMentio
 
 def _new_counterparts(sentence: Sentence, lead_names: set[str], ctx: Context) -> list[str]:
     found = people_mod.find_people([sentence], ctx.kb.people, ctx.article.published)
-    return [p.name for p in found if p.name not in lead_names and p.known]
-
-
-def background_meetings(body: Sequence[Sentence], principals: Sequence[PersonMention],
-                        ) -> set[Sentence]:
-    """Sentences about an earlier, different meeting ("Last week, X met Y ...")."""
-    return {s for s in body if CUE.search(s.text) and BACKGROUND.search(s.text)
-            and not any(mentions(s, p) for p in principals)}
+    found += tuple(p for p in ctx.everyone if mentions(sentence, p))
+    return sorted({p.name for p in found if p.name not in lead_names and p.known})
 
 
 def extract_facts(article: SourceArticle, kb: KnowledgeBase) -> ArticleFacts:
@@ -163,28 +150,48 @@ def extract_facts(article: SourceArticle, kb: KnowledgeBase) -> ArticleFacts:
         The article's facts; ``meetings`` is empty when it reports no meeting.
     """
     body = body_sentences(article)
-    ctx = Context(article, kb, body)
     if is_opinion(article):
         return ArticleFacts(article, ())
     everyone = people_mod.find_people(body, kb.people, article.published)
+    ctx = Context(article, kb, body, everyone)
     opening = lead_sentences(body)
     side = next((n for n, s in enumerate(opening) if SIDE_CUE.search(s.text)), len(opening))
     lead = [s for s in opening[:side] if reports_meeting(s, everyone)]
     if not lead:
         return ArticleFacts(article, ())
-    lead_people = [p for p in people_mod.find_people(lead, kb.people, article.published)
-                   if p.known]
+    lead_people = _lead_principals(lead, ctx)
     spans = find_side_spans(body, lead_people, ctx)
     in_spans = {s for span in spans for s in span}
     main_body = [s for s in body if s not in in_spans]
-    background = background_meetings(main_body, lead_people)
-    main_body = [s for s in main_body if s not in background]
+    elsewhere = other_events(main_body[1:], lead_people, everyone)
+    main_body = [s for s in main_body if s not in elsewhere]
     main = build_meeting(main_body, ctx, None)
     if main is None:
         return ArticleFacts(article, ())
-    sides = [build_meeting(span, ctx, main, [p for p in everyone if mentions(span[0], p)])
+    sides = [build_meeting(span, ctx, main, _side_named(span[0], everyone, lead_people))
              for span in spans]
     return ArticleFacts(article, (main, *[m for m in sides if m is not None]))
+
+
+def _side_named(first: Sentence, everyone: Sequence[PersonMention],
+                lead_people: Sequence[PersonMention]) -> list[PersonMention]:
+    """People a side meeting's first sentence names; when it names only the new
+    counterpart ("the minister met Defence Minister X"), the one principal of the main
+    meeting from another country is the other side."""
+    named = [p for p in everyone if mentions(first, p)]
+    if len(named) == 1:
+        visitors = [p for p in lead_people if p.country and p.country != named[0].country]
+        if len(visitors) == 1:
+            named.append(visitors[0])
+    return named
+
+
+def _lead_principals(lead: Sequence[Sentence], ctx: Context) -> list[PersonMention]:
+    """The known people the lead sentences report as meeting (all known ones if < 2)."""
+    found = [p for p in people_mod.find_people(lead, ctx.kb.people, ctx.article.published)
+             if p.known]
+    chosen = [p for p in found if p.principal]
+    return chosen if len(chosen) >= 2 else found
 
 
 def principals_of(sentences: Sequence[Sentence], ctx: Context) -> list[PersonMention]:
@@ -222,16 +229,49 @@ def find_meeting_date(ranked: Sequence[tuple[Sentence, int]], ctx: Context) -> D
     opening = set(lead_sentences(ctx.body))
     ranks = dict(ranked)
     candidates = [s for s in ctx.body if ranks.get(s) == RANK_STATED or (
-        s in opening and _about_principals(s) and (s in ranks or GROUP.search(s.text)))]
+        s in opening and _about_principals(s) and (s in ranks or GROUP.search(s.text) or
+                                                   _between_countries(s, ctx)))]
     facts = [fact for sentence in candidates
              for fact in [date_in_sentence(sentence, published, reference)] if fact]
-    if ctx.body:
-        dateline = find_dateline(ctx.body[0], published)
-        if dateline is not None:
-            facts.append(dateline)
+    first = dateline_sentence(ctx.body, ctx.kb.places)
+    dateline = find_dateline(first, published) if first else None
+    if dateline is not None:
+        facts.append(dateline)
     if not facts:
-        return None
+        return _page_date(ctx.article)
     return min(facts, key=lambda f: DATE_BASES.index(f.basis))
+
+
+def _page_date(article: SourceArticle) -> DateFact | None:
+    """A report that gives no day of its own (an official readout under its page date) is
+    of a meeting held the day it was published."""
+    where = article.published_evidence
+    if article.published is None or where is None:
+        return None
+    return DateFact(article.published, "publication-date", None,
+                    Evidence("date", where.article, where.line, where.text))
+
+
+def _between_countries(sentence: Sentence, ctx: Context) -> bool:
+    """A sentence reporting talks between two countries ("India and the US on Friday held
+    their 2+2 dialogue")."""
+    if not CUE.search(sentence.text):
+        return False
+    found = {ctx.kb.places.countries[m[0]]
+             for m in ctx.kb.places.country_re.finditer(sentence.text)}
+    return len(found) >= 2
+
+
+def dateline_sentence(body: Sequence[Sentence], places: Gazetteer | None = None,
+                      ) -> Sentence | None:
+    """The sentence that opens the story: the first with a dateline ("Canberra, Nov 6
+    (PTI)", "TOKYO (Kyodo) --", "New Delhi:") among the first few, else the first one."""
+    for sentence in body[:DATELINE_SENTENCES]:
+        if DATELINE.match(sentence.text) or DATELINE_CREDIT.match(sentence.text) or (
+                places is not None and CITY_HEAD.match(sentence.text) and
+                dateline_place(sentence, places) is not None):
+            return sentence
+    return body[0] if body else None
 
 
 def _about_principals(sentence: Sentence) -> bool:
@@ -271,14 +311,12 @@ def build_meeting(sentences: Sequence[Sentence], ctx: Context, main: MeetingFact
     if main is not None and (date is None or date.value is None or
                              SAME_DAY.search(sentences[0].text)):
         date = main.date
-    place = find_place(ranked, ctx.kb.places, ctx.body[0] if main is None and ctx.body
-                       else None) if fmt == "in_person" else None
+    place = find_place(ranked, ctx.kb.places, dateline_sentence(ctx.body, ctx.kb.places)
+                       if main is None else None) if fmt == "in_person" else None
     about = [s for s, _ in ranked]
     setting = find_setting(lead, about, fmt, ctx.kb.places, principals)
     location, country, place_rank = _place_of(place, main, fmt)
-    occasion, kind = setting.occasion, setting.setting
-    if main is not None and kind == "standalone" and fmt == "in_person":
-        occasion, kind = main.occasion, main.setting if main.setting == "sidelines" else kind
+    kind, occasion = _side_setting(setting.setting, setting.occasion, fmt, main)
     evidence = [e for e in (date.evidence if date else None, format_ev,
                             place.evidence if place else None) if e] + list(setting.evidence)
     people = people_mod.find_people(sentences, ctx.kb.people, ctx.article.published)
@@ -290,6 +328,15 @@ def build_meeting(sentences: Sequence[Sentence], ctx: Context, main: MeetingFact
         outcomes=quotes_mod.find_outcomes(sentences),
         evidence=tuple(sorted(set(evidence), key=_evidence_key)),
         secondary=main is not None, country=country, place_rank=place_rank)
+
+
+def _side_setting(kind: str, occasion: str | None, fmt: str, main: MeetingFacts | None,
+                  ) -> tuple[str, str | None]:
+    """A side meeting held in person at the main meeting's event shares its sidelines."""
+    if main is not None and fmt == "in_person" and main.setting == "sidelines" and \
+            kind in ("standalone", "sidelines"):
+        return main.setting, main.occasion or occasion
+    return kind, occasion
 
 
 def _place_of(place: PlaceFact | None, main: MeetingFacts | None, fmt: str,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import pycountry
 import yaml
+from rapidfuzz.distance import Levenshtein
 
 from generator.errors import DataError
 from generator.models import Problem
@@ -21,12 +23,15 @@ DROPPED = frozenset({"mr", "ms", "mrs", "dr", "rt", "hon", "mp", "jr", "sr", "ii
                      "the", "honorable", "honourable", "h", "e"})
 NAME_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*\.?")
 PARTICLES = frozenset({"von", "van", "der", "de", "di", "da", "le", "la", "bin", "al"})
-NAME = r"(?:[A-Z][\w'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][\w'’\-]+|[A-Z]\.)){0,3}"
+NAME = (r"(?:[A-Z][\w'’\-]+|[A-Z]\.)(?:\s+(?:(?:van|von|der|de|del|di|da|dos|la|le|bin|al)"
+        r"\s+){0,2}(?:[A-Z][\w'’\-]+|[A-Z]\.)){0,3}")
 NOT_NAMES = frozenset(re.split(r"\s+", """the in on at for and but during after before also
 meanwhile earlier later then while when photo image caption monday tuesday wednesday thursday
 friday saturday sunday january february march april may june july august september october
 november december"""))
 FUZZY_CUTOFF = 88.0
+FUZZY_FAMILY_MIN = 6  # a lone family name this long may carry one typo ("Jaishanker")
+RECENT = dt.timedelta(days=7)  # a role that ended this shortly before the day still fits
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,10 @@ class Person:
     def role_on(self, day: dt.date | None, kind: str | None = None) -> Role | None:
         """The role held on ``day``; without a day, the latest role of ``kind`` (if given)."""
         if day is not None:
-            return next((r for r in self.roles if r.valid_on(day)), None)
+            valid = next((r for r in self.roles if r.valid_on(day)), None)
+            # the day is often the publication day: a post left days before still fits
+            recent = [r for r in self.roles if r.end and r.end <= day < r.end + RECENT]
+            return valid or (recent[-1] if recent else None)
         fitting = [r for r in self.roles if kind is None or r.kind == kind]
         return fitting[-1] if fitting else None
 
@@ -74,6 +82,7 @@ class PeopleDirectory:
     role_titles: tuple[RoleTitle, ...] = ()
     nationalities: tuple[tuple[str, str], ...] = ()
     title_words: frozenset[str] = field(default_factory=frozenset)
+    honorifics: tuple[str, ...] = ()
 
     @cached_property
     def by_key(self) -> dict[str, Person]:
@@ -102,19 +111,46 @@ class PeopleDirectory:
         """The known person called ``name`` (any listed spelling or order), if any."""
         return self.by_key.get(name_key(name))
 
+    def near_family(self, word: str, among: Sequence[Person] | None = None) -> Person | None:
+        """The one person whose family name ``word`` misspells by a letter ("Blinkin")."""
+        key = name_key(word)
+        if len(key) < FUZZY_FAMILY_MIN or " " in key or key in self.countries or _is_country(word):
+            return None
+        pool = self.people if among is None else among
+        close = {p.name: p for p in pool
+                 if (fam := name_key(p.family))[:1] == key[:1]
+                 and Levenshtein.distance(fam, key, score_cutoff=1) <= 1}
+        return next(iter(close.values())) if len(close) == 1 else None
+
     def role_title(self, phrase: str) -> RoleTitle | None:
         folded = " ".join(phrase.casefold().split())
         return next((r for r in self.role_titles if r.phrase.casefold() == folded), None)
 
 
+def _is_country(word: str) -> bool:
+    try:
+        pycountry.countries.lookup(word)
+    except LookupError:
+        return False
+    return True
+
+
+# letters that carry no combining mark and so survive NFKD ("Radosław", "Løkke", "Đặng")
+PLAIN = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ı": "i",
+                       "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "þ": "th"})
+
+
 def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(PLAIN))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def name_key(text: str) -> str:
     """A comparable form of a name: folded, lower case, no initials, honorifics or suffixes."""
     text = re.sub(r"['’]s\b", "", fold(text).casefold())
+    # one spelling for common transliteration variants: Andriy/Andrii, Sergey/Sergei
+    text = re.sub(r"(?<=\w{3})(?:iy|yy|ij)\b", "ii", text)
+    text = re.sub(r"(?<=\w{3})ey\b", "ei", text)
     words = re.split(r"[\s\-.,]+", text)
     return " ".join(w for w in words if len(w) > 1 and w not in DROPPED)
 
@@ -157,7 +193,10 @@ def load_people(path: Path) -> PeopleDirectory:
     nationalities = tuple(sorted((str(k), str(v)) for k, v in
                                  (plain.get("nationalities") or {}).items()))
     words = frozenset(str(w).casefold() for w in plain.get("title_words") or [])
-    return PeopleDirectory(tuple(p for p in people if p), titles, nationalities, words)
+    honorifics = tuple(sorted((str(h) for h in plain.get("honorifics") or []),
+                              key=lambda h: (-len(h), h)))
+    return PeopleDirectory(tuple(p for p in people if p), titles, nationalities, words,
+                           honorifics)
 
 
 def _entry_lines(node: yaml.Node, key: str) -> list[int]:
@@ -224,9 +263,10 @@ def build_role_pattern(directory: PeopleDirectory) -> re.Pattern[str]:
                                                     key=lambda kv: -len(kv[0])))
     roles = "|".join(re.escape(r.phrase) for r in directory.role_titles) or "(?!)"
     nat = rf"(?P<nat>(?:the\s+)?(?:{nats}))(?:['’]s)?\s+(?:(?:new|top|acting)\s+)?"
+    honour = "|".join(re.escape(h) for h in directory.honorifics) or "(?!)"
     before = (rf"(?:{nat}(?:[A-Z][\w.]*\s+){{0,2}}?)?(?i:(?P<role>{roles}))"
               rf"(?:\s+of\s+(?:the\s+)?(?P<of>{nats}))?"
-              rf",?\s+(?:the\s+)?(?:Honorable\s+|Rt\s+Hon\s+)?(?P<name>{NAME})")
+              rf",?\s+(?:(?:the|{honour})\s+)*(?P<name>{NAME})")
     counterpart = (rf"\b(?i:his|her|their)\s+(?:(?P<cnat>{nats})\s+)?(?:\w+\s+)?"
                    rf"counterparts?,?\s+(?P<cname>{NAME})")
     after = (rf"(?P<aname>{NAME}),\s+(?:the\s+)?(?:(?P<anat>{nats})\s+)?(?:[A-Z][\w.]*\s+){{0,3}}"

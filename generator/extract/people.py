@@ -147,7 +147,7 @@ def _clean_name(raw: str) -> str:
     words = [w for w in raw.split() if name_key(w) or re.fullmatch(r"[A-Z]\.", w)]
     while words and words[-1].casefold() in NOT_NAMES:
         words.pop()
-    caps = [w for w in words if len(w) > 1 and w.isupper()]
+    caps = [w for w in words if len(w.rstrip(".")) > 1 and w.isupper()]
     if caps and len(caps) < len(words):
         words = [w for w in words if w not in caps] + caps
     return " ".join(w.title() if len(w) > 1 and w.isupper() else w for w in words)
@@ -172,7 +172,20 @@ def _role_mention(match: re.Match[str], text: str, index: int, directory: People
         return
     if group == "aname" and len(name.split()) < 2:
         return
+    person = _near_person(key, directory)
+    if person is not None:  # a known official, misspelt ("Dr. S. Jaishanker")
+        found.append(Mention(person.name, index, start, end, person.name, person, role, country))
+        return
     found.append(Mention("?" + key, index, start, end, name, None, role, country))
+
+
+def _near_person(key: str, directory: PeopleDirectory) -> Person | None:
+    """The known person a role phrase's unknown name misspells, if exactly one fits."""
+    if " " not in key:
+        return directory.near_family(key)
+    best = process.extractOne(key, list(directory.by_key), scorer=fuzz.ratio,
+                              score_cutoff=FUZZY_CUTOFF)
+    return directory.by_key[best[0]] if best else None
 
 
 def _family_mentions(text: str, index: int, found: list[Mention], known: set[str],
@@ -192,6 +205,9 @@ def _family_mentions(text: str, index: int, found: list[Mention], known: set[str
             continue
         people = directory.by_family.get(key, ())
         person = _pick_family(people, known, titled, on)
+        if person is None and not people:
+            named = [p for p in directory.people if p.name in known]
+            person = directory.near_family(tok[0], None if titled else named)
         if person:
             result.append(Mention(person.name, index, tok.start(), tok.end(), person.name,
                                   person))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pycountry
@@ -33,6 +33,7 @@ _AFTER_NAME = re.compile(r"^\s*(?:Summit|Declaration|Process|Format|Initiative|A
                          r"Dialogue|Accord|Principles|Vision|Statement|Group|Protocol)\b")
 _FUTURE = re.compile(r"\b(?:will|would|to be held|next|upcoming|plans? to|expected to|"
                      r"ahead of|in advance of|before|later this)\b[^,;]*$", re.IGNORECASE)
+_HERE = re.compile(r"\bhere\b(?!\s+(?:is|are|was|were)\b)")
 _OPEN_QUOTES = "“\""
 
 
@@ -244,7 +245,9 @@ def find_place(ranked: Sequence[tuple[Sentence, int]], gazetteer: Gazetteer,
     if dateline is not None:
         fact = dateline_place(dateline, gazetteer)
         if fact is not None:
-            facts.append(fact)
+            here = any(rank == RANK_STATED and _says_here(sentence.text)
+                       for sentence, rank in ranked)
+            facts.append(replace(fact, rank=RANK_STATED) if here else fact)
     if not facts:
         return None
     best_country = max(facts, key=lambda f: f.rank).country
@@ -253,6 +256,11 @@ def find_place(ranked: Sequence[tuple[Sentence, int]], gazetteer: Gazetteer,
         top = max(f.rank for f in cities)
         return next(f for f in cities if f.rank == top)
     return max(facts, key=lambda f: f.rank)
+
+
+def _says_here(text: str) -> bool:
+    """Whether a sentence puts the meeting at the dateline ("talks here", "met here")."""
+    return any(not _inside_quote(text, m.start()) for m in _HERE.finditer(text))
 
 
 def same_place(a: str, b: str, gazetteer: Gazetteer) -> bool:

@@ -15,12 +15,14 @@ if TYPE_CHECKING:
 
 # --- principals ------------------------------------------------------------------------------
 
-MEET = (r"(?:met|meets|meet\s+with|walk(?:s|ed)?\s+with|talked|spoke|convened|attended|"
-        r"sh(?:ook|akes?)\s+hands|(?:held|holds?|had|has|have|concluded)\s+(?:\S+\s+){0,6}?"
-        r"(?:talks?|meeting|conversation|call|discussions?|dialogue|consultations|"
-        r"(?:news|press)\s+(?:conference|availability))|(?:before|after|ahead\s+of|at|during)\s+"
-        r"(?:their|a|the)\s+(?:\S+\s+){0,3}?(?:meeting|talks|press\s+availability|"
-        r"(?:news|press)\s+conference))\b")
+TALK = (r"(?:talks?|meeting|conversation|call|discussions?|dialogue|consultations|"
+        r"(?:video|tele(?:phone)?|phone)[\s-]?conference|videoconference|"
+        r"(?:news|press)\s+(?:conference|availability))")
+MEET = (rf"(?:met|meets|meet\s+with|walk(?:s|ed)?\s+with|talked|spoke|convened|attended|"
+        rf"host(?:s|ed)|receiv(?:es|ed)|call(?:s|ed)\s+on|"
+        rf"sh(?:ook|akes?)\s+hands|(?:held|holds?|had|has|have|concluded)\s+(?:\S+\s+){{0,6}}?"
+        rf"{TALK}|(?:before|after|ahead\s+of|at|during|in)\s+"
+        rf"(?:their|a|the|an)\s+(?:\S+\s+){{0,3}}?{TALK})\b")
 AGREE = (r"(?:agree[sd]?|vow(?:s|ed)?|reaffirm(?:s|ed)?|concur(?:s|red)?|pledged?|confirmed|"
          r"affirmed|committed|discussed|exchanged\s+views|condemned|critici[sz]ed)\b")
 CUE = re.compile(rf"\b(?:(?P<meet>{MEET})|(?P<agree>{AGREE}))", re.IGNORECASE)
@@ -28,9 +30,15 @@ GAP_BLOCK = re.compile(r"[;:“”\"]|\b(?:said|says|say|told|tells|stated|state
                        r"whom|which|that|whose|when|after|before|because|while|if|since|ahead|"
                        r"visiting|hosting|than|where|announced|reported)\b", re.IGNORECASE)
 OBJECT = re.compile(r"\b(?:met|meets|meet|meeting|talks?|conversation|call|discussions?|"
-                    r"dialogue|spoke|talked|walks|walked|hands)\b(?:\s+[^\s,;:]+){0,6}?"
+                    r"dialogue|spoke|talked|walks|walked|hands|conference)\b(?:\s+[^\s,;:]+){0,6}?"
                     r"\s+with\s+(?P<list>[^;:]*)$", re.IGNORECASE)
-DIRECT = re.compile(r"\b(?:met|meets|meet|meeting)\s+(?P<list>[^;:]*)$", re.IGNORECASE)
+DIRECT = re.compile(r"\b(?:met|meets|meet|meeting|host(?:s|ed)?|receiv(?:es|ed)|"
+                    r"call(?:s|ed)\s+on)\s+(?P<list>[^;:]*)$", re.IGNORECASE)
+# a meeting still to come or only wished for: "are due to hold talks", "hopes to meet"
+UNREAL = re.compile(r"\b(?:(?:will|would|shall|could|might|may)(?:\s+\S+){0,2}|(?:due|plans?|"
+                    r"planning|hopes?|hoping|expects?|expected|wants?|scheduled|set|likely|"
+                    r"seeks?|seeking|going|intends?|is|are)\s+to(?:\s+\S+)?)\s+$",
+                    re.IGNORECASE)
 COUNTERPART = re.compile(r"\b(?:his|her|their)\s+(?:\S+\s+){0,2}counterparts?,?\s*$",
                          re.IGNORECASE)
 ATTENDED = re.compile(r"\b(?:attended by|joined by|participants? (?:included|were))\b")
@@ -61,10 +69,12 @@ def _mention_cue(text: str, mention: Mention, others: list[Mention]) -> bool | N
     obj = OBJECT.search(before) or DIRECT.search(before)
     if obj and _gap_ok(_blank(obj["list"], others, obj.start("list")), 25) and not re.search(
             r"['’]s\s+(?:\S+\s+){0,3}$", before[:obj.start()]):
-        return True
+        return None if UNREAL.search(before[:obj.start()]) else True
     tail = text[mention.end:]
     verb = CUE.search(tail)
     if verb and _gap_ok(_blank(tail[:verb.start()], others, mention.end), 20):
+        if UNREAL.search(tail[:verb.start()]):
+            return None
         return bool(verb["meet"])
     return None
 

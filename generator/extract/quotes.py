@@ -11,7 +11,8 @@ from generator.models import Evidence, PersonMention, QuoteFact, Sentence
 
 SAID = (r"(?:said|says|add(?:ed|s)|told|tells|stated|states|noted|notes|wrote|writes|"
         r"reiterated|stressed|emphasi[sz]ed|declared|announced|insisted|argued|explained|"
-        r"continued|warned|saying|calling|called|according\s+to)")
+        r"continued|warned|saying|calling|called|calls|described|describes|posted|tweeted|"
+        r"according\s+to)")
 SAID_RE = re.compile(rf"\b{SAID}\b", re.IGNORECASE)
 ORG = re.compile(
     r"(?:\b(?i:the|a|an|their|its)\s+)?(?:[A-Z][\w.\-]*\s+){0,4}(?:[Ff]oreign\s+)?"
@@ -57,10 +58,23 @@ def _closing(text: str, start: int, mark: str) -> int:
     return -1
 
 
+def _closes(text: str, mark: re.Match[str]) -> bool:
+    """Whether the first quotation mark in ``text`` closes a quote rather than opens one."""
+    if mark[0] == "”":
+        return True
+    return (mark[0] == '"' and mark.start() > 0
+            and re.match(r"[,.!?]\"(?:\s|$)", text[mark.start() - 1:]) is not None)
+
+
 def quote_spans(text: str) -> list[Span]:
     """Every top-level quotation in ``text`` (nested quotes stay inside their outer one)."""
     spans: list[Span] = []
     pos = 0
+    first = re.search(r"[“”\"]", text)
+    if first and _closes(text, first):
+        # the quote began in an earlier sentence: “A. | B,” she said
+        spans.append(Span(0, first.end(), text[:first.start()].strip().rstrip(",")))
+        pos = first.end()
     while pos < len(text):
         mark = text[pos]
         opening = mark in "“\"" or (mark in "‘'" and (pos == 0 or text[pos - 1] in " ([—–-\n"))
@@ -109,30 +123,37 @@ def _candidates(region: str, people: Sequence[PersonMention],
         if said and region[m.end():].strip().casefold() in ("", "also", "further"):
             found.append((m.end(), said))
     people_first = [c for c in found if c[1] in {p.name for p in people}] or found
-    return sorted(people_first)
+    beside = [c for c in found if len(region[c[0]:].split()) <= 1]
+    return sorted(people_first) + sorted(beside)  # whoever stands right by the verb wins
 
 
 def _speaker(text: str, span: Span, people: Sequence[PersonMention],
              last: tuple[str | None, str | None]) -> tuple[str | None, bool]:
-    """The quote's speaker and whether the attribution sits right by the quote."""
+    """The quote's speaker and whether the attribution sits right by the quote.
+
+    In order: a speaker just before a verb after the quote (“…,” X said), one just before a
+    verb right before it (X described it as “…”), one after a verb after it (…, according
+    to X), then one anywhere before it.
+    """
     start = max(text.rfind(". ", 0, span.start), text.rfind("” ", 0, span.start), 0)
     before = text[start:span.start]
     stop = re.search(r"[.!?](?:\s|$)|[“\"‘]", text[span.end:])
     after = text[span.end:span.end + stop.start()] if stop else text[span.end:]
     after = span.attribution or after
     verb = SAID_RE.search(after)
-    if verb:
-        near = _candidates(after[:verb.start()], people, last)
-        if near:
-            return near[-1][1], len(after[:verb.start()].split()) <= 4
-        far = _candidates(after[verb.end():], people, last)
-        if far:
-            return far[0][1], True
+    near = _candidates(after[:verb.start()], people, last) if verb else []
+    if verb and near:
+        return near[-1][1], len(after[:verb.start()].split()) <= 4
     verbs = list(SAID_RE.finditer(before))
     region = before[:verbs[-1].start()] if verbs else before
-    near = _candidates(region, people, last)
-    if near and (verbs or re.search(r"\bstatement\b", near[-1][1])):
-        return near[-1][1], bool(verbs) and len(before[verbs[-1].end():].split()) <= 3
+    close = _candidates(region, people, last)
+    if close and verbs and len(before[verbs[-1].end():].split()) <= 3:
+        return close[-1][1], True
+    far = _candidates(after[verb.end():], people, last) if verb else []
+    if far:
+        return far[0][1], True
+    if close and (verbs or re.search(r"\bstatement\b", close[-1][1])):
+        return close[-1][1], False
     return None, False
 
 
@@ -178,10 +199,10 @@ def find_quotes(sentences: Sequence[Sentence],
             continue
         for span in quote_spans(text):
             speaker, attributed = _speaker(text, span, people, last)
-            if not _is_statement(span, attributed):
-                continue
             if speaker:
                 last = (speaker, last[1]) if speaker in names else (last[0], speaker)
+            if not _is_statement(span, attributed):
+                continue
             where = _sentence_at(group, text, span.start)
             quotes.append(QuoteFact(span.text.rstrip(","), speaker,
                                     Evidence("quotes", where.article, where.line, where.text)))

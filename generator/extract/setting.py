@@ -15,16 +15,24 @@ PHONE = re.compile(
     re.IGNORECASE)
 VIDEO = re.compile(r"\bvideo[- ]?(?:conference|call|link|talks?|meeting)s?\b|"
                    r"\bvideoconferenc\w*|\bvirtual (?:meeting|talks?|summit)s?\b|"
-                   r"\bonline (?:meeting|talks?|summit)s?\b", re.IGNORECASE)
+                   r"\bonline (?:meeting|talks?|summit)s?\b|\b(?:by|via|over) video\b",
+                   re.IGNORECASE)
 NOT_NOW = re.compile(r"\b(?:toward|towards) holding|\bto hold\b|\bseeking\b|\bwill\b|"
                      r"\bnext\b|\bupcoming\b|\bprevious\b|\blast (?:week|month|year)\b|"
                      r"\bsince\b|\bachievement\b|\bbased on\b|\bplans?\b", re.IGNORECASE)
-RELATION = re.compile(r"\b(?:sidelines?|margins?|on the occasion of|attend\w*|"
+RELATION = re.compile(r"\b(?:sidelines?|margins?|fringes?|on the occasion of|attend\w*|"
+                      r"meetings? (?:involving|of)|gathering of|series of|"
                       r"for (?:a|the) (?:\w+ )?meeting of|ahead of|in advance of|after|during|"
                       r"at the|for the|join)\b", re.IGNORECASE)
 LEADER_VISIT = re.compile(
     r"\bvisit\w* (?P<country>[A-Z][\w.]+(?: [A-Z]\w+)?) (?:with|alongside|accompanying) "
     r"(?P<title>President|Prime Minister|Chancellor|King|Premier) (?P<name>[A-Z][\w-]+)")
+# "on the sidelines of a regional gathering": sidelines even when the event is not named.
+ASIDE = re.compile(r"\b(?:on|at|along) the (?:sidelines?|margins?|fringes?|side) of\b",
+                   re.IGNORECASE)
+GROUP_CUE = re.compile(r"\b(?i:trilateral|three-way|tripartite|triangle|quadrilateral|"
+                       r"multilateral|foreign ministers of|ministers of the (?:three|four))\b|"
+                       r"\b[A-Z][\w.]*[-–][A-Z][\w.]*[-–][A-Z][\w.]*")
 DEFENCE = re.compile(r"defen[cs]e", re.IGNORECASE)
 FOREIGN = re.compile(r"foreign|secretary of state|external affairs", re.IGNORECASE)
 
@@ -42,12 +50,16 @@ def _ev(field: str, sentence: Sentence, text: str) -> Evidence:
 
 
 def find_format(sentences: Sequence[Sentence]) -> tuple[str, Evidence | None]:
-    """``phone``, ``video`` or ``in_person`` from the sentences reporting the meeting."""
-    for sentence in sentences:
-        for fmt, pattern in (("video", VIDEO), ("phone", PHONE)):
-            match = pattern.search(sentence.text)
-            if match:
-                return fmt, _ev("format", sentence, match[0])
+    """``phone``, ``video`` or ``in_person`` from the sentences reporting the meeting.
+
+    "Video" anywhere wins over a bare "call" elsewhere: a headline's "call with" and the
+    body's "video call" are one video call.
+    """
+    for fmt, pattern in (("video", VIDEO), ("phone", PHONE)):
+        for sentence in sentences:
+            for match in pattern.finditer(sentence.text):
+                if not NOT_NOW.search(sentence.text[max(0, match.start() - 60):match.start()]):
+                    return fmt, _ev("format", sentence, match[0])
     return "in_person", None
 
 
@@ -149,13 +161,44 @@ def find_setting(lead: Sequence[Sentence], about: Sequence[Sentence], fmt: str,
             evidence.append(_ev("occasion", named[1], occasion or ""))
         return SettingFacts(fmt, "2+2", occasion, (two, *evidence))
     roles = by_roles(people)
-    if roles is not None:
+    if roles == "2+2":
         return SettingFacts(fmt, roles, None, ())
+    group = _group_cue(lead, gazetteer.events)
+    if group is not None and (group[0] or roles):
+        # Three or more countries make a trilateral or multilateral meeting only when the
+        # text says so; otherwise someone merely mentioned was taken for a principal.
+        setting, where, occasion = group
+        return SettingFacts(fmt, setting or roles or "standalone", occasion, (where,))
     if fmt != "in_person":
         return SettingFacts(fmt, "standalone", None, ())
     found = find_occasion(about, gazetteer, people)
     if found is None:
-        return SettingFacts(fmt, "standalone", None, ())
+        return _unnamed_aside(lead, about, fmt)
     name, where = found
     setting_ev = Evidence("setting", where.article, where.line, where.text)
     return SettingFacts(fmt, "sidelines", name, (setting_ev, where))
+
+
+def _group_cue(lead: Sequence[Sentence], events: Sequence[Event],
+               ) -> tuple[str | None, Evidence, str | None] | None:
+    """A named trilateral format ("Weimar Triangle") as (setting, evidence, occasion), or
+    a word saying the meeting had three or more sides as (None, evidence, None)."""
+    for sentence in lead:
+        for start, end, event in _event_matches(sentence.text, events):
+            if event.kind == "trilateral" and not NOT_NOW.search(sentence.text[:start]):
+                where = _ev("setting", sentence, sentence.text[start:end])
+                return "trilateral", where, event.name
+        match = GROUP_CUE.search(sentence.text)
+        if match and not NOT_NOW.search(sentence.text[:match.start()]):
+            return None, _ev("setting", sentence, match[0]), None
+    return None
+
+
+def _unnamed_aside(lead: Sequence[Sentence], about: Sequence[Sentence], fmt: str,
+                   ) -> SettingFacts:
+    """Sidelines of an event the text does not name, else standalone."""
+    for sentence in [*lead, *about]:
+        match = ASIDE.search(sentence.text)
+        if match and not NOT_NOW.search(sentence.text[:match.start()]):
+            return SettingFacts(fmt, "sidelines", None, (_ev("setting", sentence, match[0]),))
+    return SettingFacts(fmt, "standalone", None, ())
