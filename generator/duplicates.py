@@ -4,6 +4,12 @@ Each article becomes a set of word 2-shingles; a MinHash signature of it is cut 
 bands, and only articles that share a band bucket (LSH) are compared, so the work grows
 with the number of articles, not with its square. Candidates are then verified with the
 exact Jaccard similarity of their shingle sets.
+
+A second signal catches light paraphrases and a story copied into a longer page: 2-shingles
+over content words only (function words dropped, words cut to a stem), with their own
+MinHash/LSH candidates, verified by containment (the share of the smaller set found in the
+larger one). Rewording that keeps the facts but changes most phrases ("pledged" for "agreed",
+clauses moved) is beyond both signals.
 """
 
 from __future__ import annotations
@@ -24,6 +30,13 @@ MIN_WORDS = 6  # shorter lines are headers, buttons and credits
 STOP = re.compile(r"^\s*(?:Related (?:coverage|articles?|stories|news|topics)|Latest articles?|"
                   r"More from|Recommended|Read next|Most read|Tags:)", re.IGNORECASE)
 CHROME = re.compile(r"\s\|\s|\s>\s|cookies?\b|^\s*(?:\(c\)|©|Copyright|Share\b)", re.IGNORECASE)
+CONTAINMENT = 0.5
+MIN_CONTENT = 20  # content shingles a text needs before containment says anything
+STEM = 6
+FUNCTION_WORDS = frozenset(re.split(r"\s+", """a an the of to in on and or for with at by
+from as is are was were be been has have had that this it its their his her they he she we our
+us said says will would also which who not but than after before about over into more most such
+both other any all can may there then these those"""))
 _PRIME = (1 << 61) - 1
 _rng = random.Random(20240601)  # fixed seed: same input, same signatures
 _COEFFICIENTS = tuple((_rng.randrange(1, _PRIME), _rng.randrange(0, _PRIME))
@@ -36,6 +49,19 @@ def shingles(text: str, size: int = SHINGLE) -> frozenset[int]:
     runs = (" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1)))
     return frozenset(int.from_bytes(hashlib.blake2b(run.encode(), digest_size=8).digest(),
                                     "big") for run in runs if run)
+
+
+def content_shingles(text: str) -> frozenset[int]:
+    """Hashes of pairs of neighbouring content words (function words dropped, stems cut)."""
+    words = [w[:STEM] for w in re.findall(r"[a-z0-9]+", text.lower())
+             if w not in FUNCTION_WORDS and len(w) > 2]
+    return shingles(" ".join(words))
+
+
+def containment(a: frozenset[int], b: frozenset[int]) -> float:
+    """The share of the smaller set found in the larger one (0 for too small a set)."""
+    small = min(len(a), len(b))
+    return len(a & b) / small if small >= MIN_CONTENT else 0.0
 
 
 def signature(items: frozenset[int]) -> tuple[int, ...]:
@@ -89,15 +115,21 @@ def find_near_duplicates(articles: Sequence[SourceArticle],
         articles: the articles to compare.
 
     Returns:
-        For every article id, the other articles at least ``THRESHOLD`` similar (Jaccard
-        over word 2-shingles, rounded to 3 places), sorted by id.
+        For every article id, the other articles similar enough, sorted by id: Jaccard over
+        word 2-shingles of at least ``THRESHOLD``, or containment of content-word shingles
+        of at least ``CONTAINMENT``; the similarity is the larger, rounded to 3 places.
     """
-    sets = {a.id: shingles(article_text(a)) for a in articles}
-    signatures = {key: signature(value) for key, value in sets.items()}
+    texts = {a.id: article_text(a) for a in articles}
+    sets = {key: shingles(text) for key, text in texts.items()}
+    content = {key: content_shingles(text) for key, text in texts.items()}
+    pairs = candidate_pairs({key: signature(value) for key, value in sets.items()}) | \
+        candidate_pairs({key: signature(value) for key, value in content.items()})
     found: dict[str, list[NearDuplicate]] = {key: [] for key in sets}
-    for first, second in sorted(candidate_pairs(signatures)):
-        similarity = round(jaccard(sets[first], sets[second]), 3)
-        if similarity >= THRESHOLD:
+    for first, second in sorted(pairs):
+        word = jaccard(sets[first], sets[second])
+        contained = containment(content[first], content[second])
+        similarity = round(max(word, contained), 3)
+        if word >= THRESHOLD or contained >= CONTAINMENT:
             found[first].append(NearDuplicate(second, similarity))
             found[second].append(NearDuplicate(first, similarity))
     return {key: tuple(sorted(value, key=lambda d: d.id)) for key, value in sorted(found.items())}

@@ -34,6 +34,9 @@ ENUMERATOR = re.compile(r"^(\(?\d{1,2}[.)])\s+")
 # Navigation bars ("News | World | Politics"), breadcrumbs ("Home > World") and bylines.
 CHROME_LINE = re.compile(r"\s\|\s|\s>\s|^By\s|^(?:Published|Updated|Posted)\b")
 DATELINE_LINES = 30
+# A year the text names ("in September 2021", "since 2022").
+YEAR = re.compile(r"\b(?:in|since|of|from|by|until|(?:Jan|Febr)uary|March|April|May|June|July|"
+                  r"August|(?:Sept|Nov|Dec)ember|October)\s+((?:19|20)\d\d)\b")
 YEARS_BACK = 12  # a month and day fall on each weekday within this many years
 DATELINE_SLACK = 2  # days between a dateline and the publication date
 PLACES = Path(__file__).parent / "data" / "places.yaml"
@@ -128,7 +131,40 @@ def find_publication_date(article_id: str, text: str) -> tuple[dt.date | None,
             # dateline says when the story was filed.
             return filed[0], Evidence("published", article_id, filed[1], filed[2])
         return value, Evidence("published", article_id, line, words)
-    return _inferred_publication(article_id, lines)
+    day, evidence = _inferred_publication(article_id, lines)
+    if day is not None:
+        return day, evidence
+    return _dateline_in_context(article_id, lines)
+
+
+def _dateline_in_context(article_id: str, lines: list[str]) -> tuple[dt.date | None,
+                                                                     Evidence | None]:
+    """A dateline without a year ("New Delhi, Nov 20 (PTI) ... on Monday"): the year in
+    which that day fell on the weekday the line names, nearest the latest year the text
+    mentions. Without a weekday or a year in the text the day stays unknown."""
+    years = sorted({m.year for line in lines for m in find_dates(line) if m.year} |
+                   {int(y) for y in YEAR.findall("\n".join(lines))})
+    for number, line in enumerate(lines[:DATELINE_LINES], start=1):
+        match = DATELINE.match(line)
+        dates = find_dates(match["date"]) if match else ()
+        weekday = find_weekday(line[match.end():]) if match else None
+        if not (match and dates and dates[0].year is None and weekday and years):
+            continue
+        mention = dates[0]
+        fits = [d for year in range(years[-1] - YEARS_BACK, years[-1] + YEARS_BACK)
+                for d in [_safe_date(year, mention.month, mention.day)]
+                if d is not None and d.weekday() == weekday[0]]
+        if fits:
+            best = min(fits, key=lambda d: (abs(d.year - years[-1]), -d.year))
+            return best, Evidence("published", article_id, number, match[0].strip())
+    return None, None
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _dateline_date(lines: list[str], reference: dt.date) -> tuple[dt.date, int, str] | None:

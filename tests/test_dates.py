@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -12,9 +13,21 @@ from generator.extract.dates import (
     find_dates,
     find_top_date,
     find_weekday,
+    is_chrome_date,
     weekday_before,
 )
-from generator.models import Sentence
+from generator.grouping import group_articles
+from generator.knowledge import load_knowledge
+from generator.models import (
+    ArticleFacts,
+    DateFact,
+    Evidence,
+    MeetingFacts,
+    PersonMention,
+    Sentence,
+    SourceArticle,
+)
+from generator.sources import read_article
 
 D = dt.date
 
@@ -110,3 +123,118 @@ def test_top_date_skips_weather_widget_chrome() -> None:
     assert find_top_date(chrome) is None
     counter = ["Headline", "", "January 12,2023 572", "Headline"]
     assert find_top_date(counter) == (D(2023, 1, 12), 3, "January 12,2023")
+
+
+# --- F1 round 2: numeric forms, site header bars, datelines without a year, unknown dates
+
+F1_DATES = Path(__file__).parent / "data" / "f1_dates"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("06.05.2025 21:47", D(2025, 5, 6)),           # day.month.year
+    ("Issued on: 10/10/2024 - 19:22", D(2024, 10, 10)),
+    ("posted 25/12/2023", D(2023, 12, 25)),         # day/month when the day is over 12
+    ("posted 3/14/2024", D(2024, 3, 14)),           # month/day when only that can be a date
+    ("held in New Delhi on 20 November 2023.", D(2023, 11, 20)),
+])
+def test_numeric_and_day_month_forms(text: str, expected: dt.date) -> None:
+    found = find_dates(text)
+    assert found and found[0].resolve(None) == expected
+
+
+def test_numbers_that_are_not_dates() -> None:
+    assert find_dates("version 1.2.3 costs 12.13.2024 units") == ()
+    assert find_dates("a score of 13/13/2024 and 1/2/3") == ()
+
+
+def test_january_12_2023_without_a_space_and_12_jan_2023() -> None:
+    assert find_dates("January 12,2023")[0].resolve(None) == D(2023, 1, 12)
+    assert find_dates("12 Jan. 2023")[0].resolve(None) == D(2023, 1, 12)
+
+
+def test_on_july_28_takes_its_year_from_the_publication_date() -> None:
+    fact = date_in_sentence(sentence("The ministers met on July 28 in Rome."),
+                            D(2023, 8, 2), None)
+    assert fact is not None and (fact.value, fact.basis) == (D(2023, 7, 28), "stated")
+
+
+def test_weekday_relative_to_publication() -> None:
+    fact = date_in_sentence(sentence("The ministers met on Monday in Rome."),
+                            D(2024, 3, 5), None)
+    assert fact is not None and fact.value == D(2024, 3, 4)
+
+
+def test_leading_date_line_is_the_publication_date(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(" date 2024-02-12 \nTwo ministers met on Monday.\n", encoding="utf-8")
+    assert read_article(path).published == D(2024, 2, 12)
+
+
+def test_site_header_bar_date_is_not_the_publication_date() -> None:
+    assert is_chrome_date(["Saturday, March 9, 2024 | Login | Subscribe"], 0)
+    assert not is_chrome_date(["Example News | 2025-01-08 15:12 | 1,284 views"], 0)
+    article = read_article(F1_DATES / "080_header_bar.txt")
+    assert article.published == D(2023, 11, 21)  # the "Updated:" line, not the header bar
+
+
+def test_header_bar_alone_leaves_the_publication_date_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("Wednesday, August 14, 2024  Today's Paper | Newsletter | Sign in\n\n"
+                    "Remarks before their meeting\n\nWe are meeting here today.\n",
+                    encoding="utf-8")
+    assert read_article(path).published is None
+
+
+def test_numeric_header_date_dates_a_story() -> None:
+    assert read_article(F1_DATES / "081_numeric_header.txt").published == D(2025, 5, 6)
+
+
+def test_dateline_without_a_year_takes_it_from_the_weekday_and_the_text() -> None:
+    # Nov 20 fell on a Monday in 2017 and 2023; the text speaks of 2021, so 2023.
+    article = read_article(F1_DATES / "082_dateline_no_year.txt")
+    assert article.published == D(2023, 11, 20)
+    assert article.published_evidence is not None
+    assert article.published_evidence.text == "Oslo, Nov 20 (EXW)"
+
+
+def test_date_is_null_when_nothing_dates_the_story() -> None:
+    article = read_article(F1_DATES / "083_no_date.txt")
+    assert article.published is None
+    fact = date_in_sentence(article.sentences[-1], None, None)
+    assert fact is not None and fact.value is None and fact.weekday == 4
+    assert find_dateline(sentence("Oslo, Nov 20 (EXW) They met."), None) is None
+
+
+def _report(ident: str, people: list[tuple[str, str]], day: dt.date | None,
+            fmt: str = "phone") -> ArticleFacts:
+    def person(name: str, country: str) -> PersonMention:
+        return PersonMention(name, "Foreign Minister", country, True, True,
+                             Evidence("participants", ident, 1, name))
+    date = DateFact(day, "stated", None, Evidence("date", ident, 2, str(day))) if day else None
+    facts = MeetingFacts(date=date, location=None, format=fmt, setting="standalone",
+                         occasion=None, participants=tuple(person(*p) for p in people),
+                         topics=(), quotes=(), outcomes=(), evidence=())
+    source = SourceArticle(ident, f"seeds/{ident}.txt", "0" * 64, "utf-8", ident,
+                           (Sentence(ident, 1, ident),))
+    return ArticleFacts(source, (facts,))
+
+
+PAIR = [("Ana Rossi", "IT"), ("Paul Tremblay", "CA")]
+
+
+def test_date_from_another_source() -> None:
+    undated, dated = _report("a1", PAIR, None), _report("a2", PAIR, D(2024, 3, 5))
+    (meeting,) = group_articles([undated, dated], load_knowledge(None))[0]
+    assert meeting.date == D(2024, 3, 5) and meeting.sources == ("a1", "a2")
+
+
+def test_call_with_japan_takes_the_japanese_date() -> None:
+    jp_us = [("Yoko Kamikawa", "JP"), ("Antony Blinken", "US")]
+    facts = [_report("a1", jp_us, D(2024, 3, 4)), _report("a2", jp_us, D(2024, 3, 5))]
+    (meeting,) = group_articles(facts, load_knowledge(None))[0]
+    assert meeting.date == D(2024, 3, 5)
+
+
+def test_meeting_date_is_null_when_no_source_gives_one() -> None:
+    (meeting,) = group_articles([_report("a1", PAIR, None)], load_knowledge(None))[0]
+    assert meeting.date is None

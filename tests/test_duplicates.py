@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.duplicates import candidate_pairs, find_near_duplicates, jaccard, shingles, signature
+from generator.duplicates import (
+    article_text,
+    candidate_pairs,
+    containment,
+    content_shingles,
+    find_near_duplicates,
+    jaccard,
+    shingles,
+    signature,
+)
 from generator.sources import list_article_files, read_article
 
 DATA = Path(__file__).parent / "data" / "a1_dups"
@@ -45,3 +54,26 @@ def test_copy_with_other_site_clutter_is_a_near_copy() -> None:
     found = find_near_duplicates([copy, original])
     (dup,) = found["060_site_copy"]
     assert dup.id == "061_original" and dup.similarity >= 0.95
+
+
+# --- F1 round 2: a second signal, containment of content-word shingles
+
+F1_DUPS = Path(__file__).parent / "data" / "f1_dups"
+
+
+def test_story_copied_into_a_longer_page_is_a_near_duplicate() -> None:
+    story, digest, other = (read_article(p) for p in list_article_files(F1_DUPS))
+    assert jaccard(shingles(article_text(story)), shingles(article_text(digest))) < 0.3
+    found = find_near_duplicates([story, digest, other])
+    (dup,) = found["100_story"]
+    assert dup.id == "101_digest" and dup.similarity >= 0.9
+    assert found["102_other"] == ()
+
+
+def test_containment_needs_enough_content_and_ignores_function_words() -> None:
+    a = content_shingles("the ministers of Italy and Canada agreed on research stations")
+    assert containment(a, a) == 0.0  # too short to say anything
+    long_text = " ".join(f"word{i}" for i in range(40))
+    assert containment(content_shingles(long_text),
+                       content_shingles("the and of " + long_text + " with")) == 1.0
+    assert content_shingles("the ministers met") == content_shingles("ministers met")

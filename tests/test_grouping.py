@@ -15,7 +15,7 @@ from generator.extract.places import load_places
 from generator.extract.setting import find_setting
 from generator.extract.topics import load_taxonomy
 from generator.grouping import group_articles, person_key, same_people, similar_keys
-from generator.knowledge import KnowledgeBase
+from generator.knowledge import KnowledgeBase, load_knowledge
 from generator.models import (
     ArticleFacts,
     DateFact,
@@ -278,3 +278,46 @@ def test_misspelt_name_groups_under_the_usual_spelling(kb: KnowledgeBase) -> Non
     assert [p.name for p in m.participants] == ["Ana Rossi", "Paul Tremblay"]
     assert m.sources == ("a1", "a2", "a3")
     assert not similar_keys("wang yi", "wang wei")  # short words must be spelt the same
+
+
+# --- F1 round 2: whether an article reports a meeting, separate talks, roles on the day
+
+F1_MEETINGS = DATA / "f1_meetings"
+
+
+@pytest.mark.parametrize("name", ["090_preview.txt", "091_habitual.txt"])
+def test_preview_and_habitual_talks_report_no_meeting(kb: KnowledgeBase, name: str) -> None:
+    facts = extract.extract_facts(read_article(F1_MEETINGS / name), kb)
+    assert facts.meetings == ()
+
+
+def test_dialogue_that_was_held_is_a_meeting(kb: KnowledgeBase) -> None:
+    facts = extract.extract_facts(read_article(F1_MEETINGS / "092_joint_statement.txt"), kb)
+    (main,) = facts.meetings
+    assert names(main) == ["Ana Rossi", "Paul Tremblay"]
+    assert main.date is not None and main.date.value == dt.date(2023, 11, 20)
+    assert main.location == Location("Rome", "IT")
+
+
+def test_separate_talks_of_two_principals_are_a_side_meeting(kb: KnowledgeBase) -> None:
+    facts = extract.extract_facts(read_article(F1_MEETINGS / "093_separate_talks.txt"), kb)
+    main, side = facts.meetings
+    assert names(main) == ["Ana Rossi", "Erik Berg", "Jan Nowak", "Piotr Kowalski"]
+    assert main.setting == "2+2"
+    assert names(side) == ["Erik Berg", "Piotr Kowalski"] and side.secondary
+    assert side.setting == "sidelines" and side.date == main.date
+    assert [t.topic for t in side.topics] == ["fisheries"]
+    assert not any(e.line >= 13 for m in facts.meetings for e in m.evidence)  # links left out
+
+
+def test_roles_are_those_held_on_the_meeting_day() -> None:
+    base = load_knowledge(None)
+    folder = DATA / "f1_roles"
+    kb = KnowledgeBase(base.taxonomy, load_people(folder / "people.yaml"), base.places)
+    article = read_article(folder / "070_farewell.txt")
+    assert article.published == dt.date(2024, 3, 14)  # 12 days after her term ended
+    (main,) = extract.extract_facts(article, kb).meetings
+    assert main.date is not None and main.date.value == dt.date(2024, 3, 1)
+    roles = {p.name: p.role for p in main.participants}
+    assert roles == {"Marta Lindqvist": "Minister for Foreign Affairs",
+                     "Tomas Varga": "Minister of Foreign Affairs"}

@@ -260,13 +260,15 @@ def test_a_misspelt_family_name_alone(directory: PeopleDirectory) -> None:
     assert directory.near_family("Cameroon") is None  # a country is not a misspelt Cameron
 
 
-def test_a_role_left_days_before_the_publication_day_still_fits(
+def test_a_role_is_held_up_to_its_handover_day_and_not_after(
         directory: PeopleDirectory) -> None:
-    person = directory.lookup("Yoko Kamikawa")
+    person = directory.lookup("Annalena Baerbock")
     assert person is not None
-    role = person.role_on(dt.date(2024, 10, 2))
-    assert role is not None and role.title == "Minister for Foreign Affairs"
-    assert person.role_on(dt.date(2024, 12, 1)) is None
+    role = person.role_on(dt.date(2025, 5, 6))  # her farewell call, the day she handed over
+    assert role is not None and role.title == "Foreign Minister"
+    assert person.role_on(dt.date(2025, 5, 7)) is None
+    kamikawa = directory.lookup("Yoko Kamikawa")
+    assert kamikawa is not None and kamikawa.role_on(dt.date(2024, 10, 2)) is None
 
 
 def test_ships_ministers_beyond_the_g7(directory: PeopleDirectory) -> None:
@@ -294,3 +296,89 @@ def test_unga_sidelines_readout(directory: PeopleDirectory) -> None:
         assert name in found and not found[name].principal, name
     assert found["Musalia Mudavadi"].role == ("Prime Cabinet Secretary and Cabinet Secretary "
                                               "for Foreign and Diaspora Affairs")
+
+
+def test_an_institution_in_a_role_phrase_is_not_a_person(directory: PeopleDirectory) -> None:
+    found = people_in("Ms. KAMIKAWA Yoko held talks with Mr. WANG Yi, Director of the Office "
+                      "of the National Security Commission, Minister of Foreign Affairs of "
+                      "the People's Republic of China.", directory, dt.date(2024, 7, 26))
+    assert sorted(found) == ["Wang Yi", "Yoko Kamikawa"]
+    assert directory.is_body("Central Planning Bureau") and not directory.is_body("Ana Ruiz")
+
+
+def test_a_typo_next_to_a_middle_initial(directory: PeopleDirectory) -> None:
+    assert "Antony Blinken" in people_in("Secretary Antony J. Blinkin arrived in Laos.",
+                                         directory, dt.date(2024, 7, 26))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a relative clause between the subject and its verb
+    ("Norwegian Foreign Minister Ola Berg, who is visiting Hanoi, Vietnam, to attend a forum, "
+     "held a bilateral meeting with Vietnamese Foreign Minister Tran Van Nam.",
+     ["Ola Berg", "Tran Van Nam"]),
+    # the subject taken up by a pronoun: "where she was hosted by"
+    ("Chilean Foreign Minister Ana Ruiz travelled to Lima, where she was hosted by Peruvian "
+     "Foreign Minister Elmer Soto.", ["Ana Ruiz", "Elmer Soto"]),
+    # "welcomed" with a person as its object
+    ("Foreign Secretary David Lammy today welcomed French Minister for Europe and Foreign "
+     "Affairs Jean-Noël Barrot to London.", ["David Lammy", "Jean-Noël Barrot"]),
+    # delegations led by ministers
+    ("Jaishankar and Rajnath Singh led the Indian side, while the Australian delegation was "
+     "led by Richard Marles and Foreign Minister Penny Wong.",
+     ["Penny Wong", "Rajnath Singh", "Richard Marles", "S. Jaishankar"]),
+    ("Chilean Foreign Minister Ana Ruiz paid a courtesy call on Prime Minister Ola Berg.",
+     ["Ana Ruiz", "Ola Berg"]),
+    ("Foreign Minister Ana Ruiz of Chile sat down with Peru's Foreign Minister Elmer Soto.",
+     ["Ana Ruiz", "Elmer Soto"]),
+    ("Foreign Minister Ana Ruiz and Foreign Minister Elmer Soto co-chaired the commission.",
+     ["Ana Ruiz", "Elmer Soto"]),
+])
+def test_more_ways_to_say_who_met(directory: PeopleDirectory, text: str,
+                                  expected: list[str]) -> None:
+    assert principals_in(text, directory, dt.date(2024, 10, 10)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "David Lammy welcomed the decision of Foreign Minister Ana Ruiz's government.",
+    "Lammy is scheduled to return to London to host a security meeting on Sunday with "
+    "Secretary of State Antony Blinken.",
+])
+def test_no_meeting_without_a_person_met_or_when_it_is_still_to_come(
+        directory: PeopleDirectory, text: str) -> None:
+    assert "David Lammy" not in principals_in(text, directory, dt.date(2024, 10, 10))
+    assert "Antony Blinken" not in principals_in(text, directory, dt.date(2024, 10, 10))
+
+
+def test_ships_more_ministers_and_leaders(directory: PeopleDirectory) -> None:
+    for name, day, title in [("Peter Szijjarto", "2024-05-01", "Minister of Foreign Affairs "
+                              "and Trade"),
+                             ("Antonio Costa", "2025-02-01", "President of the European "
+                              "Council"),
+                             ("Antonio Costa", "2023-02-01", "Prime Minister"),
+                             ("Gabrielius Landsbergis", "2024-01-10", "Minister of Foreign "
+                              "Affairs")]:
+        person = directory.lookup(name)
+        assert person is not None, name
+        role = person.role_on(dt.date.fromisoformat(day))
+        assert role is not None and role.title == title, name
+
+
+def test_a_country_after_the_name(directory: PeopleDirectory) -> None:
+    found = people_in("Foreign Minister Ana Ruiz of Chile arrived.", directory)
+    assert (found["Ana Ruiz"].role, found["Ana Ruiz"].country) == ("Foreign Minister", "CL")
+
+
+def test_a_formal_state_name_after_the_role(directory: PeopleDirectory) -> None:
+    found = people_in("Minister Kamikawa held a meeting with H.E. Mr. Ahmed Attaf, Minister of "
+                      "Foreign Affairs of the People's Democratic Republic of Algeria.",
+                      directory, dt.date(2024, 7, 26))
+    attaf = found["Ahmed Attaf"]
+    assert (attaf.role, attaf.country, attaf.principal) == ("Minister of Foreign Affairs",
+                                                            "DZ", True)
+
+
+def test_an_earlier_meeting_the_visit_follows_is_background(directory: PeopleDirectory) -> None:
+    assert principals_in("The visit follows the Prime Minister's talks with President "
+                         "Emmanuel Macron in Paris.", directory) == []
+    assert principals_in("The call comes after Foreign Minister Ana Ruiz met Foreign Minister "
+                         "Elmer Soto in Lima.", directory) == []

@@ -98,3 +98,34 @@ def test_here_in_a_report_makes_the_dateline_the_place(gazetteer: Gazetteer) -> 
     quoted = s('Canberra, Nov 6 (PTI) The ministers met. "We are glad to be here," he said.')
     place = find_place([(quoted, RANK_STATED), (elsewhere, 2)], gazetteer, quoted)
     assert place is not None and place.city == "Brisbane"
+
+
+# --- F1 round 2: towns near a city, places of other times, "here in", "visiting"
+
+def test_town_near_a_known_city_is_the_place(gazetteer: Gazetteer) -> None:
+    (fact,) = places_in(s("The ministers met on Monday at Grand-Vallon near Paris."),
+                        gazetteer, RANK_STATED)
+    assert (fact.city, fact.country) == ("Grand-Vallon", "FR")
+    (fact,) = places_in(s("She travelled to Le Petit-Bois, west of Madrid, for the talks."),
+                        gazetteer, RANK_STATED)
+    assert (fact.city, fact.country) == ("Le Petit-Bois", "ES")
+
+
+def test_place_of_an_earlier_event_is_not_the_place(gazetteer: Gazetteer) -> None:
+    text = "They met today for the first time since the change of government in Warsaw."
+    assert places_in(s(text), gazetteer, RANK_STATED) == []
+    text = "We have talked often since the meeting of our presidents in San Francisco."
+    assert places_in(s(text), gazetteer, RANK_STATED) == []
+
+
+def test_here_in_a_city_beats_a_city_mentioned_elsewhere(gazetteer: Gazetteer) -> None:
+    here = s("It is good to be together here in Vientiane, Director Wang.")
+    other = s("The meeting followed talks held in Tokyo.", 2)
+    place = find_place([(here, 2), (other, RANK_STATED)], gazetteer)
+    assert place is not None and (place.city, place.rank) == ("Vientiane", RANK_STATED)
+
+
+def test_visiting_a_city_places_the_meeting(gazetteer: Gazetteer) -> None:
+    text = "The minister, who is visiting Vientiane to attend the meetings, met Wang."
+    (fact,) = places_in(s(text), gazetteer, RANK_STATED)
+    assert fact.city == "Vientiane"

@@ -107,3 +107,39 @@ def test_a_closing_mark_without_its_opener_ends_a_quote() -> None:
     assert [s.text for s in spans] == ["We agreed to meet again soon"]
     assert [s.text for s in quote_spans('He said "we will meet again soon."')] == [
         "we will meet again soon."]
+
+
+# --- F2 round 2: lead-in lines, follow-on quotes, pronouns and objects -----------------------
+
+@pytest.fixture(scope="module")
+def lead_ins() -> dict[int, list[QuoteFact]]:
+    article = read_article(DATA / "f2_quotes" / "lead_ins.txt")
+    found: dict[int, list[QuoteFact]] = {}
+    for quote in find_quotes(article.sentences, [person("Hana Lund"), person("Oskar Brandt")]):
+        found.setdefault(quote.evidence.line, []).append(quote)
+    return found
+
+
+def test_a_line_ending_said_colon_introduces_the_speaker(
+        lead_ins: dict[int, list[QuoteFact]]) -> None:
+    assert [q.speaker for q in lead_ins[3]] == ["Hana Lund"]
+
+
+def test_a_follow_on_quote_keeps_the_speaker(lead_ins: dict[int, list[QuoteFact]]) -> None:
+    assert [q.speaker for q in lead_ins[5]] == ["Oskar Brandt", "Oskar Brandt"]
+
+
+def test_a_pronoun_is_the_person_just_named(lead_ins: dict[int, list[QuoteFact]]) -> None:
+    assert lead_ins[7][0].speaker == "Hana Lund"  # not the last speaker, Brandt
+
+
+def test_an_object_after_the_quote_is_no_speaker(lead_ins: dict[int, list[QuoteFact]]) -> None:
+    assert lead_ins[9][0].speaker == "Oskar Brandt"  # not Moscow, which he urged
+
+
+def test_spoke_of_attributes(lead_ins: dict[int, list[QuoteFact]]) -> None:
+    assert lead_ins[11][0].speaker == "Hana Lund"
+
+
+def test_an_apposition_between_speaker_and_verb(lead_ins: dict[int, list[QuoteFact]]) -> None:
+    assert lead_ins[13][0].speaker == "Oskar Brandt"  # not "the ministry" after the verb

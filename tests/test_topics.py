@@ -131,3 +131,12 @@ def test_defence_industrial_cooperation_is_defence(taxonomy: Taxonomy) -> None:
     assert "alliance-deterrence" not in topics_of(
         "He raised concerns about Beijing's support for Russia's defence industrial base.",
         taxonomy)
+
+
+def test_west_asia_backing_and_hosting_the_quad(taxonomy: Taxonomy) -> None:
+    assert "middle-east" in topics_of("The situation in West Asia also figured in the "
+                                      "discussions.", taxonomy)
+    assert "quad" in topics_of("Canberra backed India's hosting of next year's Quad summit.",
+                               taxonomy)
+    assert "quad" not in topics_of("Canberra hosted a cricket match next to the Quad hotel.",
+                                   taxonomy)

@@ -41,6 +41,7 @@ from generator.extract.segments import (
     GROUP,
     MODAL,
     SAME_DAY,
+    SEPARATE,
     SIDE_CUE,
     SIDE_SPAN,
     mentions,
@@ -66,9 +67,10 @@ if TYPE_CHECKING:
 OPINION = re.compile(r"^\s*(?:Commentary|Opinion|Op-Ed|Editorial|Column|Perspective|"
                      r"Analysis)\s*$", re.IGNORECASE)
 STOP = re.compile(r"^\s*(?:Related (?:coverage|articles?|stories|news)|Latest articles?|"
-                  r"More from|Recommended|Read next|Most read)\b", re.IGNORECASE)
+                  r"More from|Recommended|Read next|Most read|"
+                  r"(?:Also read|Read also|Read more|See also)\s*:?\s*$)", re.IGNORECASE)
 SKIP = re.compile(r"^\s*(?:Also Read|Read more|Read also|See also|Official news published at|"
-                  r"Image:|Caption\s*$|- Part of)", re.IGNORECASE)
+                  r"Image:|Caption\s*$|- Part of|>\s)", re.IGNORECASE)
 LEAD_SENTENCES = 5
 DATELINE_SENTENCES = 8
 CITY_HEAD = re.compile(r"^\s*[A-Z][A-Za-z .'-]{1,40}?\s*(?::|--|—)\s")
@@ -82,6 +84,7 @@ class Context:
     kb: KnowledgeBase
     body: tuple[Sentence, ...]
     everyone: tuple[PersonMention, ...] = ()
+    on: dt.date | None = None  # the day roles are looked up on: the meeting's, once known
 
 
 def body_sentences(article: SourceArticle) -> tuple[Sentence, ...]:
@@ -118,7 +121,7 @@ def find_side_spans(body: Sequence[Sentence], lead_people: Sequence[PersonMentio
     lead_names = {p.name for p in lead_people}
     for sentence in body:
         new = _new_counterparts(sentence, lead_names, ctx)
-        if side_starts(sentence, new):
+        if side_starts(sentence, new) or _fewer_principals(sentence, lead_people):
             current = [sentence]
             spans.append(current)
             continue
@@ -133,8 +136,16 @@ def find_side_spans(body: Sequence[Sentence], lead_people: Sequence[PersonMentio
     return spans
 
 
+def _fewer_principals(sentence: Sentence, lead_people: Sequence[PersonMention]) -> bool:
+    """A separate meeting of some of the main meeting's principals ("Earlier in the day,
+    the two defence ministers' Singh and Marles held separate talks") in a larger one."""
+    named = [p for p in lead_people if mentions(sentence, p)]
+    return 2 <= len(named) < len(lead_people) and side_starts(sentence, ["?"]) and \
+        bool(SEPARATE.search(sentence.text))
+
+
 def _new_counterparts(sentence: Sentence, lead_names: set[str], ctx: Context) -> list[str]:
-    found = people_mod.find_people([sentence], ctx.kb.people, ctx.article.published)
+    found = people_mod.find_people([sentence], ctx.kb.people, ctx.on)
     found += tuple(p for p in ctx.everyone if mentions(sentence, p))
     return sorted({p.name for p in found if p.name not in lead_names and p.known})
 
@@ -148,12 +159,41 @@ def extract_facts(article: SourceArticle, kb: KnowledgeBase) -> ArticleFacts:
 
     Returns:
         The article's facts; ``meetings`` is empty when it reports no meeting.
+
+    Roles are those held on the meeting day: the meeting is first read with roles of the
+    publication day, and read again with those of its own day when that differs (a
+    minister who left office the day before publication still met in her role).
     """
-    body = body_sentences(article)
     if is_opinion(article):
         return ArticleFacts(article, ())
-    everyone = people_mod.find_people(body, kb.people, article.published)
-    ctx = Context(article, kb, body, everyone)
+    facts = _extract(article, kb, article.published)
+    main = facts.meetings[0] if facts.meetings else None
+    day = main.date.value if main is not None and main.date is not None else \
+        _lead_day(article)
+    if day is not None and day != article.published:
+        again = _extract(article, kb, day)
+        if again.meetings:
+            return again
+    return facts
+
+
+def _lead_day(article: SourceArticle) -> dt.date | None:
+    """A day the opening sentences give for a meeting, before anyone in it is known."""
+    body = body_sentences(article)
+    for sentence in lead_sentences(body):
+        if CUE.search(sentence.text) and _about_principals(sentence):
+            fact = date_in_sentence(sentence, article.published,
+                                    article.published or _any_full_date(body))
+            if fact is not None and fact.value is not None:
+                return fact.value
+    return None
+
+
+def _extract(article: SourceArticle, kb: KnowledgeBase, on: dt.date | None) -> ArticleFacts:
+    """The article's meetings, with roles looked up on the day ``on``."""
+    body = body_sentences(article)
+    everyone = people_mod.find_people(body, kb.people, on)
+    ctx = Context(article, kb, body, everyone, on)
     opening = lead_sentences(body)
     side = next((n for n, s in enumerate(opening) if SIDE_CUE.search(s.text)), len(opening))
     lead = [s for s in opening[:side] if reports_meeting(s, everyone)]
@@ -188,7 +228,7 @@ def _side_named(first: Sentence, everyone: Sequence[PersonMention],
 
 def _lead_principals(lead: Sequence[Sentence], ctx: Context) -> list[PersonMention]:
     """The known people the lead sentences report as meeting (all known ones if < 2)."""
-    found = [p for p in people_mod.find_people(lead, ctx.kb.people, ctx.article.published)
+    found = [p for p in people_mod.find_people(lead, ctx.kb.people, ctx.on)
              if p.known]
     chosen = [p for p in found if p.principal]
     return chosen if len(chosen) >= 2 else found
@@ -196,7 +236,7 @@ def _lead_principals(lead: Sequence[Sentence], ctx: Context) -> list[PersonMenti
 
 def principals_of(sentences: Sequence[Sentence], ctx: Context) -> list[PersonMention]:
     """The people who took part: the people finder's principals, else those in report lines."""
-    found = people_mod.find_people(sentences, ctx.kb.people, ctx.article.published)
+    found = people_mod.find_people(sentences, ctx.kb.people, ctx.on)
     chosen = [p for p in found if p.principal]
     if len(chosen) < 2:
         reporting = [s for s in sentences if reports_meeting(s, found)]
@@ -319,7 +359,7 @@ def build_meeting(sentences: Sequence[Sentence], ctx: Context, main: MeetingFact
     kind, occasion = _side_setting(setting.setting, setting.occasion, fmt, main)
     evidence = [e for e in (date.evidence if date else None, format_ev,
                             place.evidence if place else None) if e] + list(setting.evidence)
-    people = people_mod.find_people(sentences, ctx.kb.people, ctx.article.published)
+    people = people_mod.find_people(sentences, ctx.kb.people, ctx.on)
     return MeetingFacts(
         date=date, location=location, format=fmt, setting=kind, occasion=occasion,
         participants=tuple(principals),
@@ -332,10 +372,11 @@ def build_meeting(sentences: Sequence[Sentence], ctx: Context, main: MeetingFact
 
 def _side_setting(kind: str, occasion: str | None, fmt: str, main: MeetingFacts | None,
                   ) -> tuple[str, str | None]:
-    """A side meeting held in person at the main meeting's event shares its sidelines."""
-    if main is not None and fmt == "in_person" and main.setting == "sidelines" and \
+    """A side meeting held in person at the main meeting's event (a summit's sidelines, a
+    2+2 or trilateral) is held on its sidelines."""
+    if main is not None and fmt == "in_person" and main.setting != "standalone" and \
             kind in ("standalone", "sidelines"):
-        return main.setting, main.occasion or occasion
+        return "sidelines", main.occasion or occasion
     return kind, occasion
 
 

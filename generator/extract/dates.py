@@ -32,6 +32,12 @@ MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}(?![\d-])(?:(?:,\s*|\s+){_YEAR}\b)?
 # "12 Jan. 2023", "17 April 2023", "28 July"
 DAY_MONTH = re.compile(rf"\b{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR}\b)?", re.IGNORECASE)
 ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>\d\d)-(?P<day>\d\d)\b")
+# "06.05.2025", "10/10/2024": day first, as most of the world writes it ...
+NUMERIC = re.compile(r"(?<![\d.:/])(?P<day>[0-3]?\d)(?P<sep>[./])(?P<mon>[01]?\d)(?P=sep)"
+                     r"(?P<year>(?:19|20)\d\d)\b(?![.:/]\d)")
+# ... and "3/14/2024", month first, when the day-first reading cannot be a date.
+US_NUMERIC = re.compile(r"(?<![\d.:/])(?P<mon>[01]?\d)/(?P<day>[0-3]?\d)/"
+                        r"(?P<year>(?:19|20)\d\d)\b(?![.:/]\d)")
 WEEKDAY = re.compile(r"\b(?P<wd>" + "|".join(WEEKDAYS) + r")\b(?:'s)?", re.IGNORECASE)
 TODAY = re.compile(r"\b(?:today|this (?:morning|afternoon|evening)|tonight|"
                    r"just (?:had|held|concluded|finished|met))\b", re.IGNORECASE)
@@ -41,6 +47,9 @@ NOT_THE_MEETING = re.compile(
     r"expected|announced|announce|launched|became|assuming|assumed|test-fired|"
     r"press conference)\b[^,;]*$", re.IGNORECASE)
 TEMPERATURE = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*°?\s*[FC]\s*$")
+# Words of a site's header bar: a date beside them is the day the page was viewed.
+SITE_CHROME = re.compile(r"\b(?:Log ?in|Sign ?in|Sign up|Subscribe|Today's Paper|E-?Paper|"
+                         r"Newsletters?|Register|My account)\b", re.IGNORECASE)
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
 
@@ -88,7 +97,7 @@ def _mention(match: re.Match[str]) -> DateMention | None:
     month = int(mon) if mon.isdigit() else MONTHS.get(mon.lower().rstrip("."))
     day = int(match["day"])
     year = int(match["year"]) if match["year"] else None
-    if month is None or not 1 <= day <= 31:
+    if month is None or not 1 <= month <= 12 or not 1 <= day <= 31:
         return None
     return DateMention(year, month, day, match.start(), match.end(), match[0].strip())
 
@@ -103,7 +112,7 @@ def find_dates(text: str) -> tuple[DateMention, ...]:
         The dates found; a date written without a year has ``year=None``.
     """
     found: dict[int, DateMention] = {}
-    for pattern in (ISO_DATE, MONTH_DAY, DAY_MONTH):
+    for pattern in (ISO_DATE, NUMERIC, US_NUMERIC, MONTH_DAY, DAY_MONTH):
         for match in pattern.finditer(text):
             if any(m.start <= match.start() < m.end for m in found.values()):
                 continue
@@ -199,7 +208,10 @@ def find_dateline(sentence: Sentence, published: dt.date | None) -> DateFact | N
 
 
 def is_chrome_date(lines: Sequence[str], index: int) -> bool:
-    """Whether a date line at ``index`` sits in site chrome (weather widget, city name)."""
+    """Whether a date line at ``index`` sits in site chrome (weather widget, city name,
+    or a header bar with "Login | Subscribe")."""
+    if SITE_CHROME.search(lines[index]):
+        return True
     before = [line.strip() for line in lines[max(0, index - 3):index] if line.strip()]
     return any(TEMPERATURE.match(line) for line in before)
 

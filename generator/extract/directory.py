@@ -29,9 +29,10 @@ NOT_NAMES = frozenset(re.split(r"\s+", """the in on at for and but during after 
 meanwhile earlier later then while when photo image caption monday tuesday wednesday thursday
 friday saturday sunday january february march april may june july august september october
 november december"""))
+# a country's formal name ("the People's Democratic Republic of Algeria")
+STATE = r"[A-Z][\w'’]*(?:\s+(?:of\s+(?:the\s+)?|and\s+)?[A-Z][\w'’]*){0,5}"
 FUZZY_CUTOFF = 88.0
 FUZZY_FAMILY_MIN = 6  # a lone family name this long may carry one typo ("Jaishanker")
-RECENT = dt.timedelta(days=7)  # a role that ended this shortly before the day still fits
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,9 @@ class Person:
         """The role held on ``day``; without a day, the latest role of ``kind`` (if given)."""
         if day is not None:
             valid = next((r for r in self.roles if r.valid_on(day)), None)
-            # the day is often the publication day: a post left days before still fits
-            recent = [r for r in self.roles if r.end and r.end <= day < r.end + RECENT]
-            return valid or (recent[-1] if recent else None)
+            # a post handed over that day: the outgoing holder still held it (a farewell call)
+            handed = [r for r in self.roles if r.end == day]
+            return valid or (handed[-1] if handed else None)
         fitting = [r for r in self.roles if kind is None or r.kind == kind]
         return fitting[-1] if fitting else None
 
@@ -83,6 +84,7 @@ class PeopleDirectory:
     nationalities: tuple[tuple[str, str], ...] = ()
     title_words: frozenset[str] = field(default_factory=frozenset)
     honorifics: tuple[str, ...] = ()
+    not_name_words: frozenset[str] = field(default_factory=frozenset)
 
     @cached_property
     def by_key(self) -> dict[str, Person]:
@@ -121,6 +123,12 @@ class PeopleDirectory:
                  if (fam := name_key(p.family))[:1] == key[:1]
                  and Levenshtein.distance(fam, key, score_cutoff=1) <= 1}
         return next(iter(close.values())) if len(close) == 1 else None
+
+    def is_body(self, name: str) -> bool:
+        """True when ``name`` reads as an institution or a title, not a person ("Central
+        Foreign Affairs Commission")."""
+        words = {w.rstrip(".").casefold() for w in name.split()}
+        return bool(words & (self.not_name_words | {t.rstrip(".") for t in self.title_words}))
 
     def role_title(self, phrase: str) -> RoleTitle | None:
         folded = " ".join(phrase.casefold().split())
@@ -195,8 +203,9 @@ def load_people(path: Path) -> PeopleDirectory:
     words = frozenset(str(w).casefold() for w in plain.get("title_words") or [])
     honorifics = tuple(sorted((str(h) for h in plain.get("honorifics") or []),
                               key=lambda h: (-len(h), h)))
+    bodies = frozenset(str(w).casefold() for w in plain.get("not_name_words") or [])
     return PeopleDirectory(tuple(p for p in people if p), titles, nationalities, words,
-                           honorifics)
+                           honorifics, bodies)
 
 
 def _entry_lines(node: yaml.Node, key: str) -> list[int]:
@@ -266,11 +275,12 @@ def build_role_pattern(directory: PeopleDirectory) -> re.Pattern[str]:
     honour = "|".join(re.escape(h) for h in directory.honorifics) or "(?!)"
     before = (rf"(?:{nat}(?:[A-Z][\w.]*\s+){{0,2}}?)?(?i:(?P<role>{roles}))"
               rf"(?:\s+of\s+(?:the\s+)?(?P<of>{nats}))?"
-              rf",?\s+(?:(?:the|{honour})\s+)*(?P<name>{NAME})")
+              rf",?\s+(?:(?:the|{honour})\s+)*(?P<name>{NAME})"
+              rf"(?:\s+of\s+(?:the\s+)?(?P<nof>{nats})\b)?")
     counterpart = (rf"\b(?i:his|her|their)\s+(?:(?P<cnat>{nats})\s+)?(?:\w+\s+)?"
                    rf"counterparts?,?\s+(?P<cname>{NAME})")
     after = (rf"(?P<aname>{NAME}),\s+(?:the\s+)?(?:(?P<anat>{nats})\s+)?(?:[A-Z][\w.]*\s+){{0,3}}"
-             rf"(?i:(?P<arole>{roles}))(?:\s+of\s+(?:the\s+)?(?P<aof>{nats}))?(?=[,.;:]|\s*$)")
+             rf"(?i:(?P<arole>{roles}))(?:\s+of\s+(?:the\s+)?(?P<aof>{nats}|{STATE}))?(?=[,.;:]|\s*$)")
     return re.compile(rf"\b(?:{before}|{counterpart}|{after})")
 
 

@@ -119,7 +119,8 @@ def _match_span(text: str, run: list[re.Match[str]], pos: int,
                                     or w in NOT_NAMES for w in words):
             continue
         key = name_key(" ".join(words))
-        if len(key) < 8 or key.count(" ") != size - 1:
+        full = [w for w in words if len(w) > 1]  # a middle initial is no name word
+        if len(key) < 8 or len(full) < 2 or key.count(" ") != len(full) - 1:
             continue
         best = process.extractOne(key, list(directory.by_key), scorer=fuzz.ratio,
                                   score_cutoff=FUZZY_CUTOFF)
@@ -144,6 +145,7 @@ def _country(phrase: str | None, directory: PeopleDirectory) -> str | None:
 def _clean_name(raw: str) -> str:
     """Drop honorifics; turn "HAYASHI Yoshimasa" (family name in capitals) into "Yoshimasa
     Hayashi"."""
+    raw = re.sub(r"['’]s$", "", raw.strip())  # "Minister Ana Ruiz's government"
     words = [w for w in raw.split() if name_key(w) or re.fullmatch(r"[A-Z]\.", w)]
     while words and words[-1].casefold() in NOT_NAMES:
         words.pop()
@@ -159,7 +161,8 @@ def _role_mention(match: re.Match[str], text: str, index: int, directory: People
     start, end = match.span(group)
     phrase = match["role"] or match["arole"] or ("" if match["cname"] else None)
     role = directory.role_title(phrase) if phrase else None
-    nat = match["nat"] or match["of"] or match["cnat"] or match["anat"] or match["aof"]
+    nat = (match["nat"] or match["of"] or match["nof"] or match["cnat"] or match["anat"]
+           or match["aof"])
     country = _country(nat, directory)
     for mention in found:
         if mention.start < end and start < mention.end:
@@ -168,7 +171,8 @@ def _role_mention(match: re.Match[str], text: str, index: int, directory: People
             return
     name = _clean_name(match[group])
     key = name_key(name)
-    if not key or name.split()[0].casefold() in NOT_NAMES or key in directory.by_family:
+    if not key or name.split()[0].casefold() in NOT_NAMES or key in directory.by_family \
+            or directory.is_body(name):
         return
     if group == "aname" and len(name.split()) < 2:
         return

@@ -27,12 +27,19 @@ RANK_DATELINE = 1
 
 _BEFORE_PLACE = re.compile(
     r"(?:\b(?:in|at|here in|there in|town of|city of|island of|capital of|resort of|"
-    r"held in|arrived in)|\b(?:welcom\w*|visit\w*|trip|travel\w*)\b[^.;]{0,40}?\bto)\s+"
+    r"held in|arrived in|visiting)|\b(?:welcom\w*|visit\w*|trip|travel\w*)\b[^.;]{0,40}?\bto)\s+"
     r"(?:the\s+)?(?:[A-Z][\w-]+(?:'s|’s)\s+)?$")
 _AFTER_NAME = re.compile(r"^\s*(?:Summit|Declaration|Process|Format|Initiative|Agreement|"
                          r"Dialogue|Accord|Principles|Vision|Statement|Group|Protocol)\b")
 _FUTURE = re.compile(r"\b(?:will|would|to be held|next|upcoming|plans? to|expected to|"
                      r"ahead of|in advance of|before|later this)\b[^,;]*$", re.IGNORECASE)
+# A place named for another time ("since the meeting ... in San Francisco").
+_PAST = re.compile(r"\b(?:since|last|previous|earlier this|former)\b[^,;]*$", re.IGNORECASE)
+# A town placed by the city it lies near: "at La Celle-Saint-Cloud near Paris".
+_NEAR = re.compile(r"\b(?:at|in|to)\s+(?P<town>[A-Z][\w'’]*(?:[- ][A-Z][\w'’]*){0,4}),?\s+"
+                   r"(?:near|outside|just outside|(?:north|south|east|west)(?:-?\w+)? of)\s+"
+                   r"(?P<city>[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,2})")
+_HERE_IN = re.compile(r"\bhere in\s+$")
 _HERE = re.compile(r"\bhere\b(?!\s+(?:is|are|was|were)\b)")
 _OPEN_QUOTES = "“\""
 
@@ -183,7 +190,8 @@ def _placed(text: str, start: int, end: int, cue: re.Pattern[str] = _BEFORE_PLAC
     before = text[max(0, start - 80):start]
     if not cue.search(before) or _AFTER_NAME.match(text[end:]):
         return False
-    return not _FUTURE.search(before) and not _inside_quote(text, start)
+    return not _FUTURE.search(before) and not _PAST.search(before) and \
+        not _inside_quote(text, start)
 
 
 _COUNTRY_BEFORE = re.compile(
@@ -198,13 +206,17 @@ def _country_placed(text: str, start: int, end: int) -> bool:
 
 def places_in(sentence: Sentence, gazetteer: Gazetteer, rank: int) -> list[PlaceFact]:
     """Cities and countries a sentence puts something in, in order of position."""
-    found: list[tuple[int, PlaceFact]] = []
+    found = _towns_near(sentence, gazetteer, rank)
     text = sentence.text
     for match in gazetteer.city_re.finditer(text):
+        if any(match.start() <= pos + len(fact.evidence.text) for pos, fact in found):
+            continue  # the city a town lies near
         if _placed(text, match.start(), match.end()):
             city = gazetteer.cities[match[0]]
             evidence = Evidence("location", sentence.article, sentence.line, match[0])
-            found.append((match.start(), PlaceFact(city.name, city.country, rank, evidence)))
+            here = _HERE_IN.search(text[max(0, match.start() - 12):match.start()])
+            found.append((match.start(), PlaceFact(city.name, city.country,
+                                                   RANK_STATED if here else rank, evidence)))
     for match in gazetteer.country_re.finditer(text):
         code = gazetteer.countries[match[0]]
         if _country_placed(text, match.start(), match.end()) and not any(
@@ -212,6 +224,24 @@ def places_in(sentence: Sentence, gazetteer: Gazetteer, rank: int) -> list[Place
             evidence = Evidence("location", sentence.article, sentence.line, match[0])
             found.append((match.start(), PlaceFact(None, code, rank, evidence)))
     return [fact for _, fact in sorted(found, key=lambda item: item[0])]
+
+
+def _towns_near(sentence: Sentence, gazetteer: Gazetteer, rank: int,
+                ) -> list[tuple[int, PlaceFact]]:
+    """Towns the gazetteer may not know, placed near a city it knows ("talks at La
+    Celle-Saint-Cloud near Paris"): the town, in the city's country."""
+    found = []
+    for match in _NEAR.finditer(sentence.text):
+        city = next((c for n, c in gazetteer.cities.items()
+                     if match["city"].startswith(n)), None)
+        town = gazetteer.cities.get(match["town"])
+        if city is None or not _placed(sentence.text, match.start("town"), match.end("town")):
+            continue
+        name = town.name if town else match["town"]
+        evidence = Evidence("location", sentence.article, sentence.line,
+                            match[0][match.start("town") - match.start():])
+        found.append((match.start("town"), PlaceFact(name, city.country, rank, evidence)))
+    return found
 
 
 def dateline_place(sentence: Sentence, gazetteer: Gazetteer) -> PlaceFact | None:

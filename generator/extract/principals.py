@@ -19,6 +19,8 @@ TALK = (r"(?:talks?|meeting|conversation|call|discussions?|dialogue|consultation
         r"(?:video|tele(?:phone)?|phone)[\s-]?conference|videoconference|"
         r"(?:news|press)\s+(?:conference|availability))")
 MEET = (rf"(?:met|meets|meet\s+with|walk(?:s|ed)?\s+with|talked|spoke|convened|attended|"
+        rf"sat\s+down\s+with|co-?chair(?:s|ed)|(?:paid|pays)\s+a\s+(?:courtesy\s+)?call\s+on|"
+        rf"(?:led|headed)\s+(?:the|their|his|her)\s+(?:\S+\s+){{0,2}}?(?:side|delegations?)|"
         rf"host(?:s|ed)|receiv(?:es|ed)|call(?:s|ed)\s+on|"
         rf"sh(?:ook|akes?)\s+hands|(?:held|holds?|had|has|have|concluded)\s+(?:\S+\s+){{0,6}}?"
         rf"{TALK}|(?:before|after|ahead\s+of|at|during|in)\s+"
@@ -30,25 +32,37 @@ GAP_BLOCK = re.compile(r"[;:“”\"]|\b(?:said|says|say|told|tells|stated|state
                        r"whom|which|that|whose|when|after|before|because|while|if|since|ahead|"
                        r"visiting|hosting|than|where|announced|reported)\b", re.IGNORECASE)
 OBJECT = re.compile(r"\b(?:met|meets|meet|meeting|talks?|conversation|call|discussions?|"
-                    r"dialogue|spoke|talked|walks|walked|hands|conference)\b(?:\s+[^\s,;:]+){0,6}?"
+                    r"dialogue|spoke|talked|walks|walked|hands|conference|down)\b(?:\s+[^\s,;:]+){0,6}?"
                     r"\s+with\s+(?P<list>[^;:]*)$", re.IGNORECASE)
-DIRECT = re.compile(r"\b(?:met|meets|meet|meeting|host(?:s|ed)?|receiv(?:es|ed)|"
-                    r"call(?:s|ed)\s+on)\s+(?P<list>[^;:]*)$", re.IGNORECASE)
+DIRECT = re.compile(r"\b(?:met|meets|meet|meeting|host(?:s|ed)?|receiv(?:es|ed)|welcom(?:es|ed)|"
+                    r"call(?:s|ed)\s+on|courtesy\s+call\s+on)\s+(?P<list>[^;:]*)$", re.IGNORECASE)
 # a meeting still to come or only wished for: "are due to hold talks", "hopes to meet"
 UNREAL = re.compile(r"\b(?:(?:will|would|shall|could|might|may)(?:\s+\S+){0,2}|(?:due|plans?|"
                     r"planning|hopes?|hoping|expects?|expected|wants?|scheduled|set|likely|"
-                    r"seeks?|seeking|going|intends?|is|are)\s+to(?:\s+\S+)?)\s+$",
+                    r"seeks?|seeking|going|intends?|is|are)\s+to(?:\s+[^\s,.;:]+){0,8})\s+$",
                     re.IGNORECASE)
 COUNTERPART = re.compile(r"\b(?:his|her|their)\s+(?:\S+\s+){0,2}counterparts?,?\s*$",
                          re.IGNORECASE)
-ATTENDED = re.compile(r"\b(?:attended by|joined by|participants? (?:included|were))\b")
+ATTENDED = re.compile(r"\b(?:attended by|joined by|participants? (?:included|were)|"
+                      r"(?:side|delegations?) (?:was |were )?(?:led|headed) by)\b")
+# an appositive relative clause between a subject and its verb: "X, who is visiting Y, met"
+RELATIVE = re.compile(r",\s+who\s[^;:“”\"]*,\s*$")
+# "X ..., where he was hosted by Y": the pronoun stands for the sentence's subject
+PRONOUN = re.compile(rf"\b(?:he|she)\s+(?:(?:was|had|has)\s+)?(?:{MEET})", re.IGNORECASE)
+# hosting verbs that mean a meeting only with a person as their object
+WELCOME = re.compile(r"\bwelcom(?:es|ed)\b", re.IGNORECASE)
+ROLE_WORDS = frozenset(re.split(r"\s+", """the his her their its new newly appointed incoming
+of for and counterpart counterparts visiting top foreign defence defense minister secretary
+affairs state prime president diplomat envoy"""))
 FORMER = re.compile(r"\b(?:then|former|late|ex|predecessors?)\b[\s\-]*(?:[A-Z][\w.'’\-]*\s+)"
                     r"{0,5}$", re.IGNORECASE)
 CREDIT = re.compile(r"^\s*(?:\(?Photo\)?|Image|Caption|Pictured|File photo)\b|Getty Images|"
                     r"\(Pool photo\)|Facebook/@|Twitter/@|\bvia (?:Al Jazeera|Reuters|AP)\b",
                     re.IGNORECASE)
 ELSEWHEN = re.compile(r"^Previously\b|\b(?:last|previous) (?:week|month|year)\b|\blast met\b|"
-                      r"\bearlier this (?:week|month|year)\b", re.IGNORECASE)
+                      r"\bearlier this (?:week|month|year)\b|"
+                      r"^(?:the|this|their|his|her)\s+(?:\S+\s+){0,3}?(?:follows|comes\s+after)\b",
+                      re.IGNORECASE)
 LABEL = re.compile(r"^\s*([^:“\"]{2,120}):\s")
 FIRST_PERSON = re.compile(rf"\b(?:I|[Ww]e)\b(?:\s+\S+){{0,2}}?\s+(?:{MEET}|{AGREE})")
 QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
@@ -72,11 +86,44 @@ def _mention_cue(text: str, mention: Mention, others: list[Mention]) -> bool | N
         return None if UNREAL.search(before[:obj.start()]) else True
     tail = text[mention.end:]
     verb = CUE.search(tail)
-    if verb and _gap_ok(_blank(tail[:verb.start()], others, mention.end), 20):
+    if verb and _subject_gap_ok(tail[:verb.start()], others, mention.end):
         if UNREAL.search(tail[:verb.start()]):
             return None
         return bool(verb["meet"])
+    if _welcomes(tail, others, mention.end) or _pronoun_cue(text, mention, others):
+        return True
     return None
+
+
+def _subject_gap_ok(gap: str, others: list[Mention], offset: int) -> bool:
+    """Whether the words between a subject and its verb keep them together."""
+    return _gap_ok(RELATIVE.sub(", ", _blank(gap, others, offset)), 20)
+
+
+def _welcomes(tail: str, others: list[Mention], offset: int) -> bool:
+    """"X welcomed [role] Y": a welcome counts as meeting only with a person as object."""
+    verb = WELCOME.search(tail)
+    if not verb or not _subject_gap_ok(tail[:verb.start()], others, offset) or \
+            UNREAL.search(tail[:verb.start()]):
+        return False
+    after = sorted((m.start - offset, m.end - offset) for m in others
+                   if m.start - offset >= verb.end())
+    if not after or re.match(r"['’]s\b", tail[after[0][1]:]):
+        return False  # no one welcomed, or only someone's decision, visit, ...
+    between = tail[verb.end():after[0][0]]
+    return not re.search(r"[,.;:“”\"]", between) and len(between.split()) <= 10 and all(
+        w[0].isupper() or w.casefold() in ROLE_WORDS for w in re.findall(r"[\w'’-]+", between))
+
+
+def _pronoun_cue(text: str, mention: Mention, others: list[Mention]) -> bool:
+    """The sentence's subject, taken up by "he"/"she" before a meeting verb: "X travelled
+    to Y, where she was hosted by Z"."""
+    if any(o.start < mention.start for o in others):
+        return False
+    hit = PRONOUN.search(text, mention.end)
+    if not hit or re.search(r"[“”\"]", text[mention.end:hit.start()]):
+        return False
+    return not any(mention.end <= o.start < hit.start() for o in others)
 
 
 def _blank(part: str, others: list[Mention], offset: int) -> str:

@@ -12,6 +12,7 @@ from generator.models import Evidence, PersonMention, QuoteFact, Sentence
 SAID = (r"(?:said|says|add(?:ed|s)|told|tells|stated|states|noted|notes|wrote|writes|"
         r"reiterated|stressed|emphasi[sz]ed|declared|announced|insisted|argued|explained|"
         r"continued|warned|saying|calling|called|calls|described|describes|posted|tweeted|"
+        r"remarked|observed|recalled|acknowledged|asserted|spoke\s+of|speaks\s+of|"
         r"according\s+to)")
 SAID_RE = re.compile(rf"\b{SAID}\b", re.IGNORECASE)
 ORG = re.compile(
@@ -118,11 +119,15 @@ def _candidates(region: str, people: Sequence[PersonMention],
     found = [(m.end(), p.name) for p in people for m in _name_pattern(p).finditer(region)]
     found += [(m.end(), re.sub(r"^(?:(?:a|an|their|its)\s+|The\b)", _article, m[0].strip()))
               for m in ORG.finditer(region)]
+    names = {p.name for p in people}
     for m in PRONOUN.finditer(region):
-        said = last[1] if m[0].casefold() == "it" else last[0]
+        # "he"/"she" stands for the person named just before it, else the last speaker
+        named = [c for c in found if c[1] in names and c[0] <= m.start()]
+        said = last[1] if m[0].casefold() == "it" else \
+            (max(named)[1] if named else last[0])
         if said and region[m.end():].strip().casefold() in ("", "also", "further"):
             found.append((m.end(), said))
-    people_first = [c for c in found if c[1] in {p.name for p in people}] or found
+    people_first = [c for c in found if c[1] in names] or found
     beside = [c for c in found if len(region[c[0]:].split()) <= 1]
     return sorted(people_first) + sorted(beside)  # whoever stands right by the verb wins
 
@@ -132,8 +137,9 @@ def _speaker(text: str, span: Span, people: Sequence[PersonMention],
     """The quote's speaker and whether the attribution sits right by the quote.
 
     In order: a speaker just before a verb after the quote (“…,” X said), one just before a
-    verb right before it (X described it as “…”), one after a verb after it (…, according
-    to X), then one anywhere before it.
+    verb right before it (X described it as “…”), a person before a verb further before it
+    (X said the two should “…”), one after a verb after it (…, according to X), then one
+    anywhere before it.
     """
     start = max(text.rfind(". ", 0, span.start), text.rfind("” ", 0, span.start), 0)
     before = text[start:span.start]
@@ -142,19 +148,28 @@ def _speaker(text: str, span: Span, people: Sequence[PersonMention],
     after = span.attribution or after
     verb = SAID_RE.search(after)
     near = _candidates(after[:verb.start()], people, last) if verb else []
-    if verb and near:
-        return near[-1][1], len(after[:verb.start()].split()) <= 4
+    tight = verb is not None and len(after[:verb.start()].split()) <= 4
+    if verb and near and (tight or _beside(after[near[-1][0]:verb.start()])):
+        return near[-1][1], tight
     verbs = list(SAID_RE.finditer(before))
     region = before[:verbs[-1].start()] if verbs else before
     close = _candidates(region, people, last)
     if close and verbs and len(before[verbs[-1].end():].split()) <= 3:
         return close[-1][1], True
+    if close and verbs and close[-1][1] in {p.name for p in people}:
+        return close[-1][1], False  # X said that ... “…”, according to his office
     far = _candidates(after[verb.end():], people, last) if verb else []
     if far:
         return far[0][1], True
     if close and (verbs or re.search(r"\bstatement\b", close[-1][1])):
         return close[-1][1], False
     return None, False
+
+
+def _beside(gap: str) -> bool:
+    """Whether a speaker this far before the verb is its subject: next to it, or with only an
+    apposition between (“…,” Iwaya, a former defence minister, told reporters)."""
+    return len(gap.split()) <= 1 or re.fullmatch(r",[^,;]*,\s*", gap) is not None
 
 
 def _paragraphs(sentences: Sequence[Sentence]) -> list[list[Sentence]]:
@@ -193,12 +208,19 @@ def find_quotes(sentences: Sequence[Sentence],
     quotes: list[QuoteFact] = []
     last: tuple[str | None, str | None] = (None, None)  # the last person, the last body
     names = {p.name for p in people}
+    lead_in: str | None = None  # the speaker a paragraph ending "X said:" introduces
     for group in _paragraphs(sentences):
         text = " ".join(s.text for s in group)
         if CREDIT.search(text):
+            lead_in = None
             continue
+        previous = lead_in
         for span in quote_spans(text):
             speaker, attributed = _speaker(text, span, people, last)
+            if speaker is None and previous and re.search(r"(?:^|[.!?][”\"’']?\s+)$",
+                                                          text[:span.start]):
+                speaker, attributed = previous, True  # “A,” X said. “B.” / X said: | “B.”
+            previous = speaker
             if speaker:
                 last = (speaker, last[1]) if speaker in names else (last[0], speaker)
             if not _is_statement(span, attributed):
@@ -206,7 +228,19 @@ def find_quotes(sentences: Sequence[Sentence],
             where = _sentence_at(group, text, span.start)
             quotes.append(QuoteFact(span.text.rstrip(","), speaker,
                                     Evidence("quotes", where.article, where.line, where.text)))
+        lead_in = _lead_in(text, people, last)
     return tuple(quotes)
+
+
+def _lead_in(text: str, people: Sequence[PersonMention],
+             last: tuple[str | None, str | None]) -> str | None:
+    """The speaker of a paragraph that introduces the next one: "Minister X said:"."""
+    tail = text.rstrip()
+    verbs = list(SAID_RE.finditer(tail))
+    if not tail.endswith(":") or not verbs or len(tail[verbs[-1].end():].split()) > 2:
+        return None
+    found = _candidates(tail[:verbs[-1].start()], people, last)
+    return found[-1][1] if found else None
 
 
 def _sentence_at(group: list[Sentence], text: str, offset: int) -> Sentence:

@@ -22,13 +22,22 @@ CUE = re.compile(r"\b(?:met|meets?|meetings?|talks?|talked|call|conversation|dis
                  re.IGNORECASE)
 MODAL = re.compile(r"\b(?:will|would|could|might|may|should|to be held|plans? to|planned|"
                    r"expected to|is set to|upcoming|due to|hopes? to|hoping to|wants? to|"
-                   r"aims? to|seeks? to|intends? to|looks? forward to)\b")
-BACKGROUND = re.compile(r"\blast (?:week|month|year|met|time|visited)\b|\bprevious\b|"
+                   r"aims? to|seeks? to|intends? to|looks? forward to|to visit|"
+                   r"next (?:week|month))\b")
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|"
+          r"November|December)")
+BACKGROUND = re.compile(r"\blast (?:week|month|year|met|time|visited|held|spoke|talked)\b|"
+                        r"\bprevious\b|"
+                        rf"\blast {_MONTH}\b|\bsince (?:19|20)\d\d\b|"
+                        r"\b(?:talk|meet|speak|call)s? (?:often|regularly|frequently)\b|"
+                        r"\b(?:follows|followed(?! by)|comes after|came after)\b[^.;]{0,40}?"
+                        r"\b(?:meeting|talks|visit|call)\b|"
                         r"\bearlier this (?:week|month|year)\b|"
                         r"\b(?:a day|days|weeks?|months?) (?:after|before)\b[^.;]{0,60}?"
                         r"\b(?:met|meets|held|meeting|talks|visit\w*)\b", re.IGNORECASE)
 GROUP = re.compile(r"\b(?:the two|both|the ministers|counterparts?|top diplomats|"
-                   r"ministers|I|we|We)\b|^The (?:meeting|talks|call|conversation)\b")
+                   r"ministers|I|we|We)\b|^The (?:meeting|talks|call|conversation)\b|"
+                   r"\b(?:was|were) held\b|\btook place\b")
 SIDE_CUE = re.compile(rf"\b(?:earlier|later) (?:in the day|that day|on|{_WEEKDAY})\b|"
                       r"\balso (?:held|had|met)\b|\bseparate(?:ly)?\b|\bin a separate\b|"
                       r"\b(?:after|before) (?:that|the (?:talks|dialogue|meeting|call|"
@@ -36,6 +45,8 @@ SIDE_CUE = re.compile(rf"\b(?:earlier|later) (?:in the day|that day|on|{_WEEKDAY
 SAME_DAY = re.compile(r"\b(?:earlier|later) (?:in the day|that day)|\bsame day\b|\balso\b",
                       re.IGNORECASE)
 SIDE_SPAN = 3
+SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\b(?:earlier|later) (?:in the day|that day)\b",
+                      re.IGNORECASE)
 
 
 def name_tokens(person: PersonMention) -> set[str]:
