@@ -147,7 +147,9 @@ def _fewer_principals(sentence: Sentence, lead_people: Sequence[PersonMention]) 
 def _new_counterparts(sentence: Sentence, lead_names: set[str], ctx: Context) -> list[str]:
     found = people_mod.find_people([sentence], ctx.kb.people, ctx.on)
     found += tuple(p for p in ctx.everyone if mentions(sentence, p))
-    return sorted({p.name for p in found if p.name not in lead_names and p.known})
+    # people outside the people data count when a role phrase names them ("Norwegian
+    # Foreign Minister Erik Berg")
+    return sorted({p.name for p in found if p.name not in lead_names and (p.known or p.role)})
 
 
 def extract_facts(article: SourceArticle, kb: KnowledgeBase) -> ArticleFacts:
@@ -200,6 +202,8 @@ def _extract(article: SourceArticle, kb: KnowledgeBase, on: dt.date | None) -> A
     if not lead:
         return ArticleFacts(article, ())
     lead_people = _lead_principals(lead, ctx)
+    if len(lead_people) < 2:  # "the two agreed": the names are in the sentences before
+        lead_people = _lead_principals(opening[:side] or lead, ctx)
     spans = find_side_spans(body, lead_people, ctx)
     in_spans = {s for span in spans for s in span}
     main_body = [s for s in body if s not in in_spans]

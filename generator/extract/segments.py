@@ -18,7 +18,10 @@ from generator.models import PersonMention, Sentence
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 CUE = re.compile(r"\b(?:met|meets?|meetings?|talks?|talked|call|conversation|discussions?|"
                  r"discussed|convened|sat down|spoke|consultations?|bilateral|dialogue|"
-                 r"video[- ]?conferences?|videoconferences?|called on|telephone talk)\b",
+                 r"video[- ]?conferences?|videoconferences?|telephone talk|"
+                 # "called on the prime minister" is a visit; "called on Germany to act" is
+                 # a demand
+                 r"called on(?![^.;]{0,80}\bto\b))\b",
                  re.IGNORECASE)
 MODAL = re.compile(r"\b(?:will|would|could|might|may|should|to be held|plans? to|planned|"
                    r"expected to|is set to|upcoming|due to|hopes? to|hoping to|wants? to|"
