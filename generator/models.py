@@ -122,6 +122,8 @@ class MeetingFacts:
     # (3 stated in a sentence reporting the meeting, 2 said of the principals, 1 dateline)
     country: str | None = None
     place_rank: int = 0
+    duration_minutes: int | None = None
+    duration_evidence: Evidence | None = None
 
 
 @dataclass(frozen=True)
@@ -131,10 +133,19 @@ class ArticleFacts:
 
 
 @dataclass(frozen=True)
+class QuoteVariant:
+    """One source's wording of a quote that several sources carry."""
+
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Quote:
     text: str
     speaker: str | None
     sources: tuple[str, ...]
+    variants: tuple[QuoteVariant, ...] = ()  # other wordings, when sources differ
 
 
 @dataclass(frozen=True)
@@ -161,6 +172,8 @@ class MeetingRecord:
     quotes: tuple[Quote, ...] = ()
     outcomes: tuple[Evidence, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    duration_minutes: int | None = None  # "20-minute talks", "for approximately 30 minutes"
+    summary: tuple[Evidence, ...] = ()  # the sentences that best sum the meeting up
     body: str = ""  # analyst notes (Markdown below the front matter)
 
 
