@@ -33,6 +33,7 @@ from generator.models import (
     NearDuplicate,
     Participant,
     Quote,
+    QuoteVariant,
 )
 from generator.slugs import slugify, unique_slug
 
@@ -219,17 +220,43 @@ def merge_setting(items: Sequence[Item]) -> tuple[str, str | None]:
 
 
 def merge_quotes(items: Sequence[Item]) -> tuple[Quote, ...]:
-    """Quotes of every report; near-identical wordings merge, listing every source."""
-    merged: list[tuple[str, str | None, set[str]]] = []
+    """Quotes of every report; near-identical wordings merge, listing every source and
+    keeping each other wording as a variant."""
+    merged: list[tuple[str, str | None, set[str], dict[str, str]]] = []
     for item in sorted(items, key=lambda i: i.article):
         for quote in item.facts.quotes:
             match = next((m for m in merged if fuzz.ratio(m[0], quote.text) >= QUOTE_MATCH), None)
             if match is None:
-                merged.append((quote.text, quote.speaker, {item.article}))
-            else:
-                match[2].add(item.article)
-    return tuple(sorted((Quote(text, speaker, tuple(sorted(srcs)))
-                         for text, speaker, srcs in merged), key=lambda q: q.text))
+                merged.append((quote.text, quote.speaker, {item.article}, {}))
+                continue
+            match[2].add(item.article)
+            if _wording(quote.text) != _wording(match[0]):
+                match[3].setdefault(item.article, quote.text)
+    return tuple(sorted((Quote(text, speaker, tuple(sorted(sources)),
+                               tuple(QuoteVariant(t, a) for a, t in sorted(variants.items())))
+                         for text, speaker, sources, variants in merged), key=lambda q: q.text))
+
+
+def _wording(text: str) -> str:
+    """A quote's words, without the closing punctuation sources add or drop."""
+    return text.strip().rstrip(".,;:!?\"'’”").casefold()
+
+
+def merge_duration(items: Sequence[Item]) -> MeetingFacts | None:
+    """The report of the duration most reports give (None when none gives one)."""
+    timed = [i for i in items if i.facts.duration_minutes]
+    if not timed:
+        return None
+    votes = Counter(i.facts.duration_minutes for i in timed)
+    return min(timed, key=lambda i: (-votes[i.facts.duration_minutes], i.article)).facts
+
+
+def merge_summary(items: Sequence[Item], dated: MeetingFacts | None) -> tuple[Evidence, ...]:
+    """The lead sentences of the best-dated report, else of the first report with a lead."""
+    if dated is not None and dated.summary:
+        return dated.summary
+    return next((i.facts.summary for i in sorted(items, key=lambda i: i.article)
+                 if i.facts.summary), ())
 
 
 def merge_participants(items: Sequence[Item], hubs: Counter[str],
@@ -309,6 +336,7 @@ def build_meeting(items: Sequence[Item], hubs: Counter[str], places: Gazetteer,
     topics = tuple(sorted({t.topic for i in items for t in i.facts.topics}))
     location = placed.location if placed else None
     outcomes = {e for i in items for e in i.facts.outcomes}
+    timed = merge_duration(items)
     return MeetingRecord(
         id="", title=meeting_title(participants, setting, fmt,
                                    location.city if location else None, places, people),
@@ -317,7 +345,11 @@ def build_meeting(items: Sequence[Item], hubs: Counter[str], places: Gazetteer,
         participants=participants, topics=topics,
         sources=tuple(sorted({i.article for i in items})), quotes=merge_quotes(items),
         outcomes=tuple(sorted(outcomes, key=lambda e: (e.article, e.line, e.text))),
-        evidence=meeting_evidence(items, (dated, placed), participants, topics))
+        evidence=tuple(sorted({*meeting_evidence(items, (dated, placed), participants, topics),
+                               *([timed.duration_evidence] if timed and timed.duration_evidence
+                                 else [])}, key=lambda e: (e.field, e.article, e.line, e.text))),
+        duration_minutes=timed.duration_minutes if timed else None,
+        summary=merge_summary(items, dated))
 
 
 def assign_ids(meetings: Sequence[MeetingRecord]) -> list[str]:

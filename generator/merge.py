@@ -136,13 +136,19 @@ def merge_fields(generated: dict[str, Any], current: dict[str, Any],
     for name, new in generated.items():
         now = current.get(name, MISSING)
         before = MISSING if last is None else last.get(name, MISSING)
-        if name == "id" or now is MISSING or now in (new, before):
+        if name == "id" or now is MISSING or now in (new, before) or \
+                _added_since(name, now, last):
             merged[name] = new
             continue
         merged[name] = now
         known = before is not MISSING
         edits.append(FieldEdit(name, now, new, changed=not known or new != before, known=known))
     return merged, tuple(edits)
+
+
+def _added_since(name: str, now: Any, last: dict[str, Any] | None) -> bool:
+    """A field the records gained after the last ingest: still empty, nobody set it."""
+    return last is not None and name not in last and now in (None, [], {})
 
 
 def is_edited(record: Existing) -> bool:

@@ -124,6 +124,7 @@ class MeetingFacts:
     place_rank: int = 0
     duration_minutes: int | None = None
     duration_evidence: Evidence | None = None
+    summary: tuple[Evidence, ...] = ()  # the lead sentences that report the meeting
 
 
 @dataclass(frozen=True)

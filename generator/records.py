@@ -27,6 +27,7 @@ from generator.models import (
     Participant,
     Problem,
     Quote,
+    QuoteVariant,
 )
 from generator.schema import (
     ARTICLE_ID,
@@ -97,14 +98,22 @@ def meeting_to_fields(record: MeetingRecord) -> dict[str, Any]:
         "date_basis": record.date_basis,
         "location": None if location is None else {"city": location.city,
                                                    "country": location.country},
-        "format": record.format, "setting": record.setting, "occasion": record.occasion,
+        "format": record.format, "duration_minutes": record.duration_minutes,
+        "setting": record.setting, "occasion": record.occasion,
         "participants": [{"name": p.name, "role": p.role, "country": p.country}
                          for p in record.participants],
         "topics": sorted(set(record.topics)), "sources": sorted(set(record.sources)),
-        "quotes": [{"text": q.text, "speaker": q.speaker, "sources": sorted(set(q.sources))}
-                   for q in record.quotes],
+        "summary": _evidence(record.summary), "quotes": [_quote(q) for q in record.quotes],
         "outcomes": _evidence(record.outcomes), "evidence": _evidence(record.evidence),
     }
+
+
+def _quote(quote: Quote) -> dict[str, Any]:
+    fields: dict[str, Any] = {"text": quote.text, "speaker": quote.speaker,
+                              "sources": sorted(set(quote.sources))}
+    if quote.variants:  # left out when there is only one wording, to keep records short
+        fields["variants"] = [{"text": v.text, "source": v.source} for v in quote.variants]
+    return fields
 
 
 def article_to_fields(record: ArticleRecord) -> dict[str, Any]:
@@ -138,10 +147,13 @@ def meeting_from_fields(fields: dict[str, Any], body: str = "") -> MeetingRecord
         participants=tuple(Participant(p["name"], p["role"], p["country"])
                            for p in fields["participants"]),
         topics=tuple(sorted(set(fields["topics"]))), sources=tuple(sorted(set(fields["sources"]))),
-        quotes=tuple(Quote(q["text"], q["speaker"], tuple(sorted(set(q["sources"]))))
+        quotes=tuple(Quote(q["text"], q["speaker"], tuple(sorted(set(q["sources"]))),
+                           tuple(QuoteVariant(v["text"], v["source"])
+                                 for v in q.get("variants") or ()))
                      for q in fields["quotes"]),
         outcomes=_to_evidence(fields["outcomes"]), evidence=_to_evidence(fields["evidence"]),
-        body=body,
+        duration_minutes=fields.get("duration_minutes"),
+        summary=_to_evidence(fields.get("summary") or ()), body=body,
     )
 
 

@@ -193,6 +193,16 @@ def line_number(reader: NodeReader, node: Node, where: str, mark: Any) -> Any:
     return reader.report(mark, where, f"expected a line number, got {describe(node)}")
 
 
+def minutes(reader: NodeReader, node: Node, where: str, mark: Any) -> Any:
+    """A duration in whole minutes (1 up), or null."""
+    if isinstance(node, ScalarNode) and node.tag == TAG + "null":
+        return None
+    value = _number(reader, node, where, mark, "a number of minutes")
+    if value is INVALID or (isinstance(value, int) and value >= 1):
+        return value
+    return reader.report(mark, where, f"expected a number of minutes, got {describe(node)}")
+
+
 def list_of(item: Parser) -> Parser:
     """A list whose items all pass ``item``; positions recorded as ``where[i]``."""
     def parse(reader: NodeReader, node: Node, where: str, mark: Any) -> Any:
@@ -262,8 +272,11 @@ EVIDENCE = mapping((Field("field", text()), Field("article", text()),
                     Field("line", line_number), Field("text", text())))
 PARTICIPANT = mapping((Field("name", text()), Field("role", text(True), False),
                        Field("country", country(True), False)))
+VARIANT = mapping((Field("text", text()),
+                   Field("source", pattern(ARTICLE_ID, "an article id"))))
 QUOTE = mapping((Field("text", text()), Field("speaker", text(True), False),
-                 Field("sources", list_of(pattern(ARTICLE_ID, "an article id")), False, list)))
+                 Field("sources", list_of(pattern(ARTICLE_ID, "an article id")), False, list),
+                 Field("variants", list_of(VARIANT), False, list)))
 LOCATION = mapping((Field("city", text()), Field("country", country(False))))
 
 
@@ -282,6 +295,7 @@ MEETING = mapping((
     Field("sources", list_of(pattern(ARTICLE_ID, "an article id"))),
     Field("quotes", list_of(QUOTE), False, list), Field("outcomes", list_of(EVIDENCE), False, list),
     Field("evidence", list_of(EVIDENCE), False, list),
+    Field("duration_minutes", minutes, False), Field("summary", list_of(EVIDENCE), False, list),
 ))
 ARTICLE = mapping((
     Field("id", pattern(ARTICLE_ID, "an article id (the input file's name without extension)")),

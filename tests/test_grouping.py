@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -321,3 +322,21 @@ def test_roles_are_those_held_on_the_meeting_day() -> None:
     roles = {p.name: p.role for p in main.participants}
     assert roles == {"Marta Lindqvist": "Minister for Foreign Affairs",
                      "Tomas Varga": "Minister of Foreign Affairs"}
+
+
+def test_quote_wordings_merge_with_variants_and_duration_is_kept(kb: KnowledgeBase) -> None:
+    first = meeting(RT, DAY, article="a1", quotes=["We will work together on Arctic research."])
+    second = meeting(RT, DAY, article="a2",
+                     quotes=["We shall work together on Arctic research",
+                             "A second quote entirely."])
+    third = meeting(RT, DAY, article="a3", quotes=["We will work together on Arctic research"])
+    timed = dataclasses.replace(second, duration_minutes=30, duration_evidence=Evidence(
+        "duration", "a2", 5, "for 30 minutes"))
+    (m,) = group_articles([article("a1", first), article("a2", timed), article("a3", third)],
+                          kb)[0]
+    arctic = next(q for q in m.quotes if "Arctic" in q.text)
+    assert arctic.sources == ("a1", "a2", "a3")
+    assert [(v.source, v.text) for v in arctic.variants] == [
+        ("a2", "We shall work together on Arctic research")]  # a3 differs by a stop
+    assert m.duration_minutes == 30
+    assert Evidence("duration", "a2", 5, "for 30 minutes") in m.evidence

@@ -191,7 +191,7 @@ def test_lost_state_keeps_differing_values_and_reports_them(tmp_path: Path) -> N
     assert [str(p) for p in report.conflicts] == [
         f'{path}:3: title: kept "Hayashi–Blinken meeting in Melbourne" (no state to tell a '
         f'person\'s edit from an older ingest); ingest now finds "Newer title"',
-        f'{path}:10: setting: kept "standalone" (no state to tell a person\'s edit from an '
+        f'{path}:11: setting: kept "standalone" (no state to tell a person\'s edit from an '
         f'older ingest); ingest now finds "sidelines"']
     # with the state rebuilt, the next ingest sees these as ordinary kept edits
     again = save_ingest(tmp_path, [meeting(title="Newer title")],
@@ -244,3 +244,19 @@ def test_match_meetings_prefers_most_shared_sources() -> None:
     final = match_meetings([{"id": "2022-01-02-x", "sources": ["s1", "s2", "s3"]},
                             {"id": "2022-01-01-a", "sources": ["s9"]}], existing)
     assert final == {"2022-01-02-x": "2022-01-01-b", "2022-01-01-a": "2022-01-01-a"}
+
+
+def test_field_added_to_the_records_since_last_ingest_is_filled_not_kept() -> None:
+    last = {"id": "m", "title": "T"}  # written before the records had `duration_minutes`
+    current = {"id": "m", "title": "T", "duration_minutes": None, "summary": []}
+    generated = {"id": "m", "title": "T", "duration_minutes": 20, "summary": [{"line": 1}]}
+    merged, edits = merge_fields(generated, current, last)
+    assert merged == generated and edits == ()
+
+
+def test_value_typed_into_a_field_added_since_is_kept() -> None:
+    last = {"id": "m", "title": "T"}
+    current = {"id": "m", "title": "T", "duration_minutes": 45}
+    merged, edits = merge_fields({"id": "m", "title": "T", "duration_minutes": 20}, current,
+                                 last)
+    assert merged["duration_minutes"] == 45 and [e.field for e in edits] == ["duration_minutes"]

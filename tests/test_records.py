@@ -24,6 +24,7 @@ from generator.models import (
     NearDuplicate,
     Participant,
     Quote,
+    QuoteVariant,
 )
 from generator.records import (
     article_from_fields,
@@ -95,9 +96,9 @@ def test_file_layout_is_readable_and_in_contract_order() -> None:
         "encoding: utf-8\nrights: All rights\n---\n")
     keys = [line.split(":")[0] for line in split_front_matter(
         render_record(meeting_to_fields(meeting()), ""))[0].splitlines() if line[:1].isalpha()]
-    assert keys == ["id", "title", "date", "date_basis", "location", "format", "setting",
-                    "occasion", "participants", "topics", "sources", "quotes", "outcomes",
-                    "evidence"]
+    assert keys == ["id", "title", "date", "date_basis", "location", "format",
+                    "duration_minutes", "setting", "occasion", "participants", "topics",
+                    "sources", "summary", "quotes", "outcomes", "evidence"]
 
 
 @pytest.mark.parametrize("value", RETYPED)
@@ -256,4 +257,24 @@ def test_invalid_generated_record_is_written_and_reported(tmp_path: Path) -> Non
     path = tmp_path / "meetings" / f"{bad.id}.md"
     assert path.is_file()
     assert [str(p) for p in report.problems] == [
-        f'{path}:15:3: participants[0].country: expected a two-letter country code, got "Japan"']
+        f'{path}:16:3: participants[0].country: expected a two-letter country code, got "Japan"']
+
+
+def test_duration_summary_and_quote_variants_round_trip() -> None:
+    record = meeting(
+        duration_minutes=20, summary=(Evidence("summary", "002_c", 3, "The two met."),),
+        quotes=(Quote("We stand together.", "Lloyd Austin", ("002_c", "003_d"),
+                      (QuoteVariant("We stand together!", "003_d"),)),))
+    assert reparse_meeting(record) == record
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("0", "expected a number of minutes, got 0"),
+    ("twenty", 'expected a number of minutes, got "twenty"'),
+])
+def test_bad_duration_is_reported_at_its_line(value: str, message: str) -> None:
+    text = render_record(meeting_to_fields(meeting(duration_minutes=5)), "")
+    text = text.replace("duration_minutes: 5", f"duration_minutes: {value}")
+    line = text.splitlines().index(f"duration_minutes: {value}") + 1
+    parsed = parse_record_text(text, "m.md", "meetings", "2023-01-11-washington-2plus2")
+    assert [str(p) for p in parsed.problems] == [f"m.md:{line}:1: duration_minutes: {message}"]

@@ -26,6 +26,7 @@ from generator.extract.dates import (
     find_dateline,
     usable_dates,
 )
+from generator.extract.duration import find_duration
 from generator.extract.places import (
     RANK_MENTIONED,
     RANK_STATED,
@@ -364,6 +365,8 @@ def build_meeting(sentences: Sequence[Sentence], ctx: Context, main: MeetingFact
     evidence = [e for e in (date.evidence if date else None, format_ev,
                             place.evidence if place else None) if e] + list(setting.evidence)
     people = people_mod.find_people(sentences, ctx.kb.people, ctx.on)
+    minutes, minutes_ev = find_duration(sentences)
+    summary = tuple(Evidence("summary", s.article, s.line, s.text) for s in (lead or stated)[:2])
     return MeetingFacts(
         date=date, location=location, format=fmt, setting=kind, occasion=occasion,
         participants=tuple(principals),
@@ -371,7 +374,8 @@ def build_meeting(sentences: Sequence[Sentence], ctx: Context, main: MeetingFact
         quotes=quotes_mod.find_quotes(sentences, people),
         outcomes=quotes_mod.find_outcomes(sentences),
         evidence=tuple(sorted(set(evidence), key=_evidence_key)),
-        secondary=main is not None, country=country, place_rank=place_rank)
+        secondary=main is not None, country=country, place_rank=place_rank,
+        duration_minutes=minutes, duration_evidence=minutes_ev, summary=summary)
 
 
 def _side_setting(kind: str, occasion: str | None, fmt: str, main: MeetingFacts | None,
