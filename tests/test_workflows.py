@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -72,3 +73,26 @@ def test_test_workflow_runs_make_test_on_push_and_pull_request() -> None:
     assert set(workflow["on"]) >= {"push", "pull_request"}
     steps = " ".join(str(s.get("run", "")) for s in workflow["jobs"]["test"]["steps"])
     assert "make test" in steps
+
+
+def zizmor_findings(target: Path) -> list[tuple[str, str]]:
+    """(rule, severity) of each zizmor finding for a workflow file or folder, offline."""
+    zizmor = Path(sys.executable).parent / "zizmor"
+    result = subprocess.run([str(zizmor), "--offline", "--format=json", str(target)],
+                            capture_output=True, text=True, check=False)
+    if result.returncode not in (0, *range(10, 15)):  # 10-14: findings of some severity
+        raise AssertionError(result.stderr)
+    return [(f["ident"], f["determinations"]["severity"]) for f in json.loads(result.stdout)]
+
+
+def test_zizmor_finds_nothing_above_low() -> None:
+    found = zizmor_findings(ROOT / ".github" / "workflows")
+    assert [f for f in found if f[1] not in ("Unknown", "Informational", "Low")] == []
+
+
+def test_zizmor_would_catch_an_unpinned_action_with_broad_permissions(tmp_path: Path) -> None:
+    (tmp_path / "bad.yml").write_text(
+        "on: pull_request_target\npermissions: write-all\njobs:\n  t:\n    runs-on: x\n"
+        "    steps:\n      - uses: actions/checkout@v4\n        with:\n"
+        "          ref: ${{ github.event.pull_request.head.sha }}\n", "utf-8")
+    assert any(severity == "High" for _, severity in zizmor_findings(tmp_path / "bad.yml"))
