@@ -35,11 +35,17 @@ def cli() -> None:
 @click.option("--content", type=PathArg, default=Path("content"), show_default=True,
               help="Folder of records (created if needed).")
 @click.option("--force", is_flag=True, help="Ingest even if no input changed.")
-def ingest(seeds: Path, content: Path, force: bool) -> None:
+@click.option("--wait", type=click.FloatRange(min=0), default=None,
+              help="Seconds to wait for another ingest into CONTENT to finish "
+                   "[default: 60, or limits.lock_seconds in CONTENT/data/settings.yaml].")
+def ingest(seeds: Path, content: Path, force: bool, wait: float | None) -> None:
     """Read every article in SEEDS and write records into CONTENT.
 
     Analyst edits to records are kept; a field a person edited whose source
-    value changed since is reported. Exits 1 when any article was skipped.
+    value changed since is reported. A file that cannot be read (empty, binary,
+    a link, too large) or whose extraction fails is skipped with `path: reason`;
+    the rest are ingested. The last line on stdout sums the run up. Exits 1 when
+    any article was skipped or another ingest holds CONTENT.
 
     \b
     Example:
@@ -48,7 +54,7 @@ def ingest(seeds: Path, content: Path, force: bool) -> None:
     if not seeds.is_dir():
         raise click.UsageError(f"{seeds}: no such folder of articles")
     try:
-        report = pipeline.ingest(seeds, content, Path.cwd(), force=force)
+        report = pipeline.ingest(seeds, content, Path.cwd(), force=force, lock_seconds=wait)
     except BriefingError as err:
         _fail_on(err.problems)
         return
@@ -92,7 +98,9 @@ def build(config_file: Path, strict: bool) -> None:
     """Ingest, render and build the static site with MkDocs.
 
     The seeds, content and templates folders are those set for the briefing
-    plugin in the MkDocs configuration.
+    plugin in the MkDocs configuration. The site is built from everything that
+    can be read; then each skipped article or invalid record is named on
+    stderr (`path: reason`) and the command exits 1.
 
     \b
     Example:
@@ -104,15 +112,25 @@ def build(config_file: Path, strict: bool) -> None:
 
     try:
         config = load_config(str(config_file), strict=strict)
-        mkdocs_build(config)
     except (Abort, ConfigurationError) as err:
         click.echo(f"{config_file}: build failed: {err}", err=True)
         raise click.exceptions.Exit(1) from err
+    failure = None
+    try:
+        mkdocs_build(config)
+    except (Abort, ConfigurationError) as err:
+        failure = err  # strict mode aborts after the site is written when there were warnings
     plugin = config.plugins.get("briefing")
-    skipped = plugin.problems if plugin is not None else ()
+    skipped = tuple(getattr(plugin, "problems", ()))
+    if failure is not None and not skipped:
+        click.echo(f"{config_file}: build failed: {failure}", err=True)
+        raise click.exceptions.Exit(1)
     click.echo(f"Site built in {config['site_dir']}/ - open {config['site_dir']}/index.html "
                "or preview it live with `make serve` (mkdocs serve).")
-    _fail_on(tuple(skipped))
+    if skipped:
+        click.echo(f"{len(skipped)} problems: these files were skipped or left out of the site",
+                   err=True)
+    _fail_on(skipped)
 
 
 @cli.command()

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 SETTING_ORDER = ("2+2", "trilateral", "multilateral", "sidelines", "standalone")
 QUOTE_MATCH = 90
+OUTCOME_MATCH = 80  # token-set similarity of two outcome sentences saying the same
 NAME_MATCH = 85  # rapidfuzz ratio for one misspelled word of a name
 MIN_FUZZY = 5  # shorter words must be spelt the same
 CALL_DATE_COUNTRY = "JP"  # calls with Japan are dated in Japanese time
@@ -242,6 +243,18 @@ def _wording(text: str) -> str:
     return text.strip().rstrip(".,;:!?\"'’”").casefold()
 
 
+def merge_outcomes(items: Sequence[Item]) -> tuple[Evidence, ...]:
+    """Outcome sentences of every report, in source order; a sentence another source
+    already gave in other words (a copy or close paraphrase) is given once."""
+    kept: list[Evidence] = []
+    every = sorted({e for i in items for e in i.facts.outcomes},
+                   key=lambda e: (e.article, e.line, e.text))
+    for outcome in every:
+        if not any(fuzz.token_set_ratio(outcome.text, k.text) >= OUTCOME_MATCH for k in kept):
+            kept.append(outcome)
+    return tuple(kept)
+
+
 def merge_duration(items: Sequence[Item]) -> MeetingFacts | None:
     """The report of the duration most reports give (None when none gives one)."""
     timed = [i for i in items if i.facts.duration_minutes]
@@ -335,7 +348,7 @@ def build_meeting(items: Sequence[Item], hubs: Counter[str], places: Gazetteer,
     participants = merge_participants(items, hubs, canon)
     topics = tuple(sorted({t.topic for i in items for t in i.facts.topics}))
     location = placed.location if placed else None
-    outcomes = {e for i in items for e in i.facts.outcomes}
+    outcomes = merge_outcomes(items)
     timed = merge_duration(items)
     return MeetingRecord(
         id="", title=meeting_title(participants, setting, fmt,
@@ -344,7 +357,7 @@ def build_meeting(items: Sequence[Item], hubs: Counter[str], places: Gazetteer,
         location=location, format=fmt, setting=setting, occasion=occasion,
         participants=participants, topics=topics,
         sources=tuple(sorted({i.article for i in items})), quotes=merge_quotes(items),
-        outcomes=tuple(sorted(outcomes, key=lambda e: (e.article, e.line, e.text))),
+        outcomes=outcomes,
         evidence=tuple(sorted({*meeting_evidence(items, (dated, placed), participants, topics),
                                *([timed.duration_evidence] if timed and timed.duration_evidence
                                  else [])}, key=lambda e: (e.field, e.article, e.line, e.text))),

@@ -135,13 +135,47 @@ def format_day(date: dt.date | None) -> MarkdownSafe:
                         f"{date.year}")
 
 
+def country_plain(code: str) -> str:
+    """The English short name of an ISO 3166-1 alpha-2 code as plain (unescaped) text."""
+    country = pycountry.countries.get(alpha_2=code.upper())
+    return str(getattr(country, "common_name", None) or getattr(country, "name", None) or code)
+
+
 def country_name(code: str | None) -> MarkdownSafe:
     """The English short name of an ISO 3166-1 alpha-2 code; unknown codes shown escaped."""
     if not code:
         return MarkdownSafe("")
-    country = pycountry.countries.get(alpha_2=code.upper())
-    name = getattr(country, "common_name", None) or getattr(country, "name", None) or code
-    return MarkdownSafe(md_inline(name))
+    return MarkdownSafe(md_inline(country_plain(code)))
+
+
+def html_text(value: object) -> MarkdownSafe:
+    """Escape ``value`` for raw HTML in a page (an attribute value or element text).
+
+    Inside a raw HTML block Markdown does not apply, so backslash escapes would show; instead
+    every HTML-significant character, quotes and braces become entities.
+    """
+    text = "" if value is None else WHITESPACE.sub(" ", str(value)).strip()
+    text = "".join(ch for ch in text if not (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0))
+    escaped = html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    return MarkdownSafe(escaped)
+
+
+def format_duration(minutes: int | None) -> MarkdownSafe:
+    """``35 minutes``, ``1 hour``, ``1 hour 30 minutes``; empty when not known."""
+    if minutes is None or minutes <= 0:
+        return MarkdownSafe("")
+    hours, rest = divmod(int(minutes), 60)
+    parts = [plural(hours, "hour")] if hours else []
+    if rest:
+        parts.append(plural(rest, "minute"))
+    return MarkdownSafe(" ".join(parts))
+
+
+def format_month_day(date: dt.date | None) -> MarkdownSafe:
+    """``11 February 2022`` (no weekday), or ``undated``."""
+    if date is None:
+        return MarkdownSafe("undated")
+    return MarkdownSafe(f"{date.day} {MONTHS[date.month - 1]} {date.year}")
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> MarkdownSafe:

@@ -16,15 +16,18 @@ import yaml
 
 from generator import evaluate as evaluate_mod
 from generator import export as export_mod
-from generator import records
+from generator import intake, records
 from generator.errors import BriefingError
 from generator.extract import extract_facts
 from generator.grouping import group_articles
 from generator.knowledge import DATA_FILES, KnowledgeBase, data_path, load_knowledge
+from generator.limits import load_limits
+from generator.lock import content_lock
 from generator.models import ArticleFacts, Corpus, Problem, RenderedPage, SourceArticle
+from generator.publish import publish_pages
 from generator.render import render_pages
 from generator.review import ReviewItem, review_content
-from generator.sources import SourceError, list_article_files, read_article
+from generator.sources import SourceError, read_article, shown_path
 
 STATE_FILE = Path(".state") / "inputs.json"
 EXPORT_FORMATS = ("json", "csv")
@@ -94,38 +97,50 @@ def extract_all(articles: list[SourceArticle], kb: KnowledgeBase,
 
 
 def ingest(seeds: Path, content: Path, root: Path | None = None, *,
-           force: bool = False) -> IngestReport:
+           force: bool = False, lock_seconds: float | None = None) -> IngestReport:
     """Turn every article in ``seeds`` into records under ``content``.
 
     Nothing is redone when no article, data file or code changed since the last run
     (unless ``force``). Analyst edits in ``content`` are kept (see ``records.save_ingest``).
+    Only one ingest runs at a time per content folder (see ``generator.lock``). Files that
+    cannot be read, and articles whose extraction fails or runs over the time budget, are
+    skipped and reported (``IngestReport.skipped``); the rest are ingested.
 
     Args:
         seeds: folder of article files.
         content: folder of records (created if needed).
         root: paths in records and messages are shown relative to it.
         force: ingest even when nothing changed.
+        lock_seconds: how long to wait for another ingest (default: the limits').
+
+    Raises:
+        BriefingError: another ingest still runs after the wait (``LockBusy``), or the
+            settings or data files cannot be used.
     """
-    files = list_article_files(seeds)
     content.mkdir(parents=True, exist_ok=True)
-    fingerprint = input_fingerprint(files, content)
-    state = content / STATE_FILE
-    previous = json.loads(state.read_text("utf-8")) if state.is_file() else {}
-    if not force and previous.get("fingerprint") == fingerprint:
-        skipped = tuple(Problem(**p) for p in previous.get("skipped", []))
-        return IngestReport(previous.get("articles", 0), previous.get("meetings", 0), skipped,
-                            None)
-    kb = load_knowledge(content)
-    articles, problems = read_articles(files, root)
-    facts, failed = extract_all(articles, kb)
-    problems += failed
-    meetings, article_records = group_articles(facts, kb)
-    report = records.save_ingest(content, meetings, article_records)
-    summary = {"fingerprint": fingerprint, "articles": len(article_records),
-               "meetings": len(meetings),
-               "skipped": [{"path": p.path, "message": p.message, "line": p.line,
-                            "column": p.column} for p in problems]}
-    records.atomic_write(state, json.dumps(summary, indent=1, sort_keys=True) + "\n")
+    limits = load_limits(content)
+    wait = limits.lock_seconds if lock_seconds is None else lock_seconds
+    with content_lock(content, wait, shown=shown_path(content, root)):
+        intake.remove_stale_temps(content)
+        files, unreadable = intake.scan_seeds(seeds, root, limits.max_article_bytes)
+        fingerprint = intake.fingerprint(code_version(), files, unreadable, content)
+        state = content / STATE_FILE
+        previous = json.loads(state.read_text("utf-8")) if state.is_file() else {}
+        if not force and previous.get("fingerprint") == fingerprint:
+            skipped = tuple(Problem(**p) for p in previous.get("skipped", []))
+            return IngestReport(previous.get("articles", 0), previous.get("meetings", 0),
+                                skipped, None)
+        kb = load_knowledge(content)
+        articles, problems = intake.read_all(files, root, limits)
+        facts, failed = intake.extract_within(articles, kb, limits.extraction_seconds)
+        problems = sorted(unreadable + problems + failed, key=lambda p: (p.path, p.message))
+        meetings, article_records = group_articles(facts, kb)
+        report = records.save_ingest(content, meetings, article_records)
+        summary = {"fingerprint": fingerprint, "articles": len(article_records),
+                   "meetings": len(meetings),
+                   "skipped": [{"path": p.path, "message": p.message, "line": p.line,
+                                "column": p.column} for p in problems]}
+        records.atomic_write(state, json.dumps(summary, indent=1, sort_keys=True) + "\n")
     return IngestReport(len(article_records), len(meetings), tuple(problems), report)
 
 
@@ -143,10 +158,22 @@ class RenderResult:
     problems: tuple[Problem, ...]
 
 
-def render(content: Path, templates: Path) -> RenderResult:
-    """Render every page of the site from the valid records in ``content``."""
+def render(content: Path, templates: Path, *, full_text: bool = False,
+           root: Path | None = None, site_url: str | None = None) -> RenderResult:
+    """Render every page of the site, and its feeds, calendar, data files and briefing
+    book, from the valid records in ``content``.
+
+    ``full_text`` adds whole-text pages for articles without a rights notice; their
+    ``source_file`` paths are relative to ``root`` (default: the folder holding ``content``).
+    ``site_url`` makes feed and calendar links absolute.
+    """
     corpus, kb = load(content)
-    return RenderResult(render_pages(corpus, kb.taxonomy, templates), corpus.problems)
+    published = publish_pages(corpus, kb.taxonomy, templates, site_url)
+    pages = render_pages(corpus, kb, templates, full_text=full_text,
+                         root=root if root is not None else content.parent,
+                         published=tuple(p.path for p in published))
+    return RenderResult(tuple(sorted((*pages, *published), key=lambda p: p.path)),
+                        corpus.problems)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ class BriefingConfig(base.Config):
     seeds = opt.Type(str, default="seeds")
     content = opt.Type(str, default="content")
     templates = opt.Type(str, default="templates")
+    # whole article text, only for articles that carry no rights notice
+    full_text = opt.Type(bool, default=False)
 
 
 class BriefingPlugin(BasePlugin[BriefingConfig]):
@@ -53,7 +55,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         content = self.folder(config, "content")
         try:
             report = pipeline.ingest(self.folder(config, "seeds"), content, root)
-            result = pipeline.render(content, self.folder(config, "templates"))
+            # whole article texts are read relative to the project root, and only on request
+            options: dict[str, Any] = (
+                {"full_text": True, "root": root} if self.config["full_text"] else {})
+            if config.site_url:
+                options["site_url"] = config.site_url
+            result = pipeline.render(content, self.folder(config, "templates"), **options)
         except BriefingError as err:
             raise PluginError("briefing: " + "\n".join(str(p) for p in err.problems)) from err
         self.pages = result.pages

@@ -10,7 +10,6 @@ against the schema (``generator.schema``); one bad file is reported and skipped.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,13 @@ from generator.schema import (
     ParsedRecord,
     parse_record_text,
     topic_problems,
+)
+from generator.statefiles import (
+    drop_stale_states,
+    effective_state,
+    read_state,
+    state_path,
+    state_text,
 )
 from generator.yamlio import atomic_write, render_front_matter
 
@@ -297,25 +303,12 @@ def check_content(content: Path, taxonomy_ids: frozenset[str]) -> tuple[Problem,
 
 # -- saving an ingest ---------------------------------------------------------------------
 
-def _state_path(content: Path, kind: str, key: str) -> Path:
-    return content / STATE / kind / f"{key}.json"
-
-
-def _read_state(path: Path) -> dict[str, Any] | None:
-    """What ingest wrote last for a record, or None when missing or unreadable."""
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return state if isinstance(state, dict) else None
-
-
 def _existing(content: Path, kind: str) -> tuple[dict[str, Existing], dict[str, ParsedRecord]]:
     records, parsed = {}, {}
     for path in record_files(content, kind):
         record = read_record_file(path, kind)
         fields = None if record.fields is None else normalise(kind, record.fields)
-        state = _read_state(_state_path(content, kind, path.stem))
+        state = effective_state(read_state(state_path(content, kind, path.stem)), path)
         records[path.stem] = Existing(path.stem, fields, record.body, state)
         parsed[path.stem] = record
     return records, parsed
@@ -367,30 +360,33 @@ def save_ingest(content: Path, meetings: Sequence[MeetingRecord],
     for kind in KINDS:
         existing[kind], parsed[kind] = _existing(content, kind)
     plan = plan_save(generated["meetings"], generated["articles"], existing)
-    return _apply(content, plan, parsed, problems)
+    return _apply(content, plan, parsed, existing, problems)
 
 
 def _apply(content: Path, plan: Plan, parsed: dict[str, dict[str, ParsedRecord]],
-           problems: list[Problem]) -> SaveReport:
+           existing: dict[str, dict[str, Existing]], problems: list[Problem]) -> SaveReport:
     written, kept_edits, conflicts, unchanged = [], [], [], 0
     for output in plan.outputs:
         path = content / output.kind / f"{output.id}.md"
         text = render_record(output.fields, output.body)
+        before = existing[output.kind].get(output.id)
+        # the state first: a crash between the two writes leaves a state that still
+        # describes the old file (see generator.statefiles)
+        atomic_write(state_path(content, output.kind, output.id),
+                     state_text(output, text, path, before.state if before else None))
         if atomic_write(path, text):
             written.append(str(path))
             # unchanged files passed this check when they were read
             problems += parse_record_text(text, str(path), output.kind, output.id).problems
         else:
             unchanged += 1
-        state = json.dumps(output.state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        atomic_write(_state_path(content, output.kind, output.id), state)
         kept, conflict = edit_notes(str(path), text, output)
         kept_edits += kept
         conflicts += conflict
     removed = []
     for kind, key in plan.removals:
         (content / kind / f"{key}.md").unlink(missing_ok=True)
-        _state_path(content, kind, key).unlink(missing_ok=True)
+        state_path(content, kind, key).unlink(missing_ok=True)
         removed.append(str(content / kind / f"{key}.md"))
     kept_records = [Problem(str(content / kind / f"{key}.md"),
                             f"no longer produced by ingest; kept because {why}")
@@ -399,17 +395,7 @@ def _apply(content: Path, plan: Plan, parsed: dict[str, dict[str, ParsedRecord]]
         record = parsed[kind][key]
         problems += record.problems
         problems.append(Problem(record.path, "not updated by ingest until its problems are fixed"))
-    _drop_stale_states(content)
+    drop_stale_states(content)
     return SaveReport(tuple(sorted(written)), unchanged, _sorted_problems(kept_edits),
                       _sorted_problems(conflicts), tuple(sorted(removed)), plan.renamed,
                       _sorted_problems(kept_records), _sorted_problems(problems))
-
-
-def _drop_stale_states(content: Path) -> None:
-    """Remove state files whose record file no longer exists."""
-    for kind in KINDS:
-        folder = content / STATE / kind
-        if folder.is_dir():
-            for state in sorted(folder.glob("*.json")):
-                if not (content / kind / f"{state.stem}.md").is_file():
-                    state.unlink()

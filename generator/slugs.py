@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -34,3 +35,27 @@ def unique_slug(base: str, used: set[str]) -> str:
         slug = f"{base}-{n}"
     used.add(slug)
     return slug
+
+
+SAFE_FILE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,119}")
+NOT_FILE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def file_id(stem: str) -> str:
+    """A record id for an article file: its name without the extension when that is a safe
+    file name (letters, digits, ``_ . -``, starting with a letter or digit, no ``..``);
+    otherwise an ASCII form of it plus a digest of the original name, so that two unsafe
+    names never share an id and the same name always gives the same one.
+
+    >>> file_id("000_c835384a2099d185")
+    '000_c835384a2099d185'
+    >>> file_id("--rf *")
+    'rf-b944fdcd'
+    """
+    if SAFE_FILE_ID.fullmatch(stem) and ".." not in stem:
+        return stem
+    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    base = NOT_FILE_ID.sub("-", folded).replace("..", ".").strip("-._")[:80].rstrip("-._")
+    raw = stem.encode("utf-8", "surrogateescape")
+    digest = hashlib.sha256(raw).hexdigest()[:8]
+    return f"{base}-{digest}" if base else f"article-{digest}"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import stat
 from pathlib import Path
 
 import yaml
@@ -18,7 +20,10 @@ from generator.extract.dates import (
 )
 from generator.extract.publisher import MINISTRY
 from generator.extract.publisher import find_publisher as publisher_in
+from generator.limits import MAX_ARTICLE_BYTES, MAX_LINE_CHARS, MAX_SENTENCE_CHARS
 from generator.models import Evidence, Problem, Sentence, SourceArticle
+from generator.slugs import file_id
+from generator.textclean import clean_text, control_share, printable
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md")
 DATE_LINE = re.compile(r"^\s*date\s+(\d{4})-(\d{2})-(\d{2})\b[ \t]*")
@@ -44,6 +49,14 @@ INITIAL = re.compile(r"(?<![\w.])([A-Z])\.(?=\s+[A-Z][a-z])")
 CAMEL = re.compile(r"[a-z][A-Z]")
 RIGHTS = re.compile(r"All rights reserved\.?(?:[^\n]*?may not be (?:published|reproduced)[^\n]*)?",
                     re.IGNORECASE)
+# Signatures of common binary formats, so that an image renamed .txt is named as one.
+MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
+         (b"GIF87a", "GIF image"), (b"GIF89a", "GIF image"), (b"%PDF-", "PDF document"),
+         (b"PK\x03\x04", "ZIP archive"), (b"\x7fELF", "executable"), (b"\x1f\x8b", "gzip archive"))
+BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+C1_BYTES = re.compile(rb"[\x80-\x9f]")
+MAX_CONTROL_SHARE = 0.05  # more control characters than this: binary, not text
 
 
 class SourceError(Exception):
@@ -61,15 +74,37 @@ def list_article_files(seeds: Path) -> list[Path]:
 
 
 def decode(raw: bytes) -> tuple[str, str]:
-    """Decode article bytes, returning the text and the encoding used."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
+    """Decode article bytes, returning the text and the encoding used.
+
+    A byte-order mark decides (UTF-8, UTF-16 or UTF-32, little or big endian); otherwise
+    UTF-8, and when that fails Windows-1252 (smart quotes in 0x80-0x9F) or Latin-1.
+
+    Raises:
+        UnicodeDecodeError: the bytes after a byte-order mark are not valid in its encoding.
+    """
+    for bom, encoding in BOMS:
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(encoding.removesuffix("-sig")), encoding
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "cp1252"
+        pass
+    if not C1_BYTES.search(raw):  # the two agree outside 0x80-0x9F: call it Latin-1
+        return raw.decode("latin-1"), "latin-1"
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def binary_kind(raw: bytes) -> str | None:
+    """What a binary file is ("PNG image", "NUL bytes"), or None for text."""
+    for magic, kind in MAGIC:
+        if raw.startswith(magic):
+            return kind
+    if b"\x00" in raw and not raw.startswith(tuple(bom for bom, _ in BOMS)):
+        return "NUL bytes"
+    return None
 
 
 def normalise(text: str) -> str:
@@ -93,9 +128,20 @@ def split_sentences(article_id: str, text: str) -> tuple[Sentence, ...]:
             protected = protected.replace(abbr, abbr.replace(".", "\u2024"))
         for part in SENTENCE_END.split(protected):
             part = part.replace("\u2024", ".").strip()
-            if part:
-                sentences.append(Sentence(article_id, number, part))
+            sentences.extend(Sentence(article_id, number, piece) for piece in _pieces(part))
     return tuple(sentences)
+
+
+def _pieces(text: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
+    """A sentence cut at spaces into pieces of at most ``limit`` characters (a run-on
+    "sentence" of a megabyte would make every later pattern slow)."""
+    pieces = []
+    while len(text) > limit:
+        cut = text.rfind(" ", limit // 2, limit)
+        cut = cut if cut > 0 else limit
+        pieces.append(text[:cut].strip())
+        text = text[cut:].strip()
+    return [p for p in (*pieces, text) if p]
 
 
 def find_leading_date(article_id: str, text: str) -> tuple[dt.date | None, Evidence | None]:
@@ -258,24 +304,109 @@ def find_rights(text: str) -> str | None:
     return match[0].strip() if match else None
 
 
-def read_article(path: Path, root: Path | None = None) -> SourceArticle:
-    """Read one article file.
+def shown_path(path: Path, root: Path | None = None) -> str:
+    """How a file is named in records and messages: relative to ``root`` when inside it,
+    with control and invisible characters escaped."""
+    shown = path.relative_to(root) if root and path.is_relative_to(root) else path
+    return printable(str(shown))
+
+
+def scan_seeds(seeds: Path, root: Path | None = None,
+               max_bytes: int = MAX_ARTICLE_BYTES) -> tuple[list[Path], list[Problem]]:
+    """The article files in ``seeds`` that can be read, and a problem for each that cannot.
+
+    Symbolic links are never followed; files that are not regular files or are larger than
+    ``max_bytes`` are skipped. Both lists are sorted by file name.
+    """
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in sorted(seeds.iterdir()):
+        if path.suffix.lower() not in ARTICLE_SUFFIXES:
+            continue
+        reason = _unreadable(path, max_bytes)
+        if reason is None:
+            files.append(path)
+        else:
+            problems.append(Problem(shown_path(path, root), reason))
+    return files, problems
+
+
+def _unreadable(path: Path, max_bytes: int) -> str | None:
+    try:
+        info = path.lstat()
+    except OSError as err:
+        return f"cannot read: {err.strerror}"
+    if stat.S_ISLNK(info.st_mode):
+        return "symbolic link, not followed"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file"
+    if info.st_size > max_bytes:
+        return f"file is larger than {max_bytes} bytes"
+    return None
+
+
+def read_bytes(path: Path, shown: str, max_bytes: int = MAX_ARTICLE_BYTES) -> bytes:
+    """The bytes of an article file, without following a symbolic link.
 
     Raises:
-        SourceError: the file is empty, binary or cannot be read.
+        SourceError: the file is a link, too large or cannot be read.
     """
-    shown = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+    reason = _unreadable(path, max_bytes)
+    if reason is not None:
+        raise SourceError(Problem(shown, reason))
     try:
-        raw = path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(descriptor, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
     except OSError as err:
         raise SourceError(Problem(shown, f"cannot read: {err.strerror}")) from err
-    if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceError(Problem(shown, "binary file (NUL bytes), not an article"))
-    text, encoding = decode(raw)
-    text = normalise(text)
+    if len(raw) > max_bytes:
+        raise SourceError(Problem(shown, f"file is larger than {max_bytes} bytes"))
+    return raw
+
+
+def decode_article(raw: bytes, shown: str) -> tuple[str, str]:
+    """The cleaned text of an article's bytes and the encoding they were in.
+
+    Raises:
+        SourceError: the file is empty, binary, or not valid in the encoding its
+            byte-order mark names.
+    """
+    kind = binary_kind(raw)
+    if kind is not None:
+        raise SourceError(Problem(shown, f"binary file ({kind}), not an article"))
+    try:
+        text, encoding = decode(raw)
+    except UnicodeDecodeError as err:
+        raise SourceError(Problem(shown, f"not valid {err.encoding.upper()} text after its "
+                                         "byte-order mark")) from err
+    if control_share(text) > MAX_CONTROL_SHARE:
+        raise SourceError(Problem(shown, "binary file (control characters), not an article"))
+    text = clean_text(normalise(text))
+    long_line = next((n for n, line in enumerate(text.split("\n"), 1)
+                      if len(line) > MAX_LINE_CHARS), None)
+    if long_line is not None:
+        raise SourceError(Problem(shown, f"line is longer than {MAX_LINE_CHARS} characters, "
+                                         "not article text", long_line))
     if not text.strip():
-        raise SourceError(Problem(shown, "empty file"))
-    article_id = path.stem
+        raise SourceError(Problem(shown, "empty file" if not raw else
+                                  "empty file (only whitespace or invisible characters)"))
+    return text, encoding
+
+
+def read_article(path: Path, root: Path | None = None,
+                 max_bytes: int = MAX_ARTICLE_BYTES) -> SourceArticle:
+    """Read one article file: decoded, line endings unified, mojibake repaired, control,
+    zero-width and bidi characters removed. Its id is the file name without its extension,
+    made safe (see ``generator.slugs.file_id``).
+
+    Raises:
+        SourceError: the file is empty, binary, a link, too large or cannot be read.
+    """
+    shown = shown_path(path, root)
+    raw = read_bytes(path, shown, max_bytes)
+    text, encoding = decode_article(raw, shown)
+    article_id = file_id(path.stem)
     published, published_evidence = find_publication_date(article_id, text)
     return SourceArticle(
         id=article_id,

@@ -340,3 +340,14 @@ def test_quote_wordings_merge_with_variants_and_duration_is_kept(kb: KnowledgeBa
         ("a2", "We shall work together on Arctic research")]  # a3 differs by a stop
     assert m.duration_minutes == 30
     assert Evidence("duration", "a2", 5, "for 30 minutes") in m.evidence
+
+
+def test_outcome_a_paraphrase_repeats_is_given_once(kb: KnowledgeBase) -> None:
+    said = Evidence("outcomes", "a1", 3, "The two ministers agreed to deepen Arctic research.")
+    again = Evidence("outcomes", "a2", 5,
+                     "The two ministers agreed to deepen their Arctic research.")
+    other = Evidence("outcomes", "a2", 7, "They condemned the attack on the research vessel.")
+    first = dataclasses.replace(meeting(RT, DAY, article="a1"), outcomes=(said,))
+    second = dataclasses.replace(meeting(RT, DAY, article="a2"), outcomes=(again, other))
+    (m,) = group_articles([article("a1", first), article("a2", second)], kb)[0]
+    assert m.outcomes == (said, other)

@@ -1,0 +1,92 @@
+"""Making untrusted article text safe to extract from: mojibake repaired, invisible and
+control characters removed, file paths shown printably.
+
+Mojibake is UTF-8 that some earlier tool decoded as Windows-1252 or Latin-1 ("â€™" for
+"’", "Ã©" for "é"). It is recognised by its byte pattern, not by a list of words: a run of
+characters whose Windows-1252 bytes form one valid multi-byte UTF-8 sequence is decoded
+back. Text that is not mojibake almost never has that shape (a lead byte character such
+as "Ã" followed by one to three continuation-byte characters such as "©" or "€").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Characters of Windows-1252 / Latin-1 by the byte they stand for.
+_BYTE_CHARS: dict[int, str] = {}
+for _byte in range(0x80, 0x100):
+    try:
+        _BYTE_CHARS[_byte] = bytes([_byte]).decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d: Latin-1 C1 controls
+        _BYTE_CHARS[_byte] = chr(_byte)
+_CHAR_BYTES = {char: byte for byte, char in _BYTE_CHARS.items()}
+_LEAD = "".join(re.escape(_BYTE_CHARS[b]) for b in range(0xC2, 0xF5))
+_CONTINUATION = "".join(re.escape(_BYTE_CHARS[b]) for b in range(0x80, 0xC0))
+MOJIBAKE = re.compile(f"[{_LEAD}][{_CONTINUATION}]{{1,3}}")
+# Line and paragraph separators and NEL would start new lines in some tools but not in
+# ours (lines are split on "\n" only): they become spaces so line numbers stay the file's.
+SPACES = {"\t": " ", "\x0b": " ", "\x0c": " ", "\x85": " ", "\u2028": " ", "\u2029": " "}
+
+
+def _repair(match: re.Match[str]) -> str:
+    run = match[0]
+    try:
+        fixed = bytes(_CHAR_BYTES[c] for c in run).decode("utf-8")
+    except UnicodeDecodeError:
+        return run
+    return fixed if len(fixed) == 1 else run
+
+
+def repair_mojibake(text: str) -> str:
+    """Decode back UTF-8 that was read as Windows-1252 ("â€™" -> "’", "Ã©" -> "é")."""
+    return MOJIBAKE.sub(_repair, text)
+
+
+def is_invisible(char: str) -> bool:
+    """True for control characters (but newline), format characters (zero-width spaces and
+    joiners, bidi overrides and isolates, soft hyphens, BOMs) and unpaired surrogates."""
+    if char == "\n":
+        return False
+    return unicodedata.category(char) in ("Cc", "Cf", "Cs")
+
+
+def strip_invisible(text: str) -> str:
+    """Remove every invisible or control character; tabs and odd line breaks become spaces.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The text with only printable characters, spaces and ``\\n`` left.
+    """
+    out = []
+    for char in text:
+        if char in SPACES:
+            out.append(SPACES[char])
+        elif not is_invisible(char):
+            out.append(char)
+    return "".join(out)
+
+
+def clean_text(text: str) -> str:
+    """Mojibake repaired, then invisible and control characters removed."""
+    return strip_invisible(repair_mojibake(text))
+
+
+def control_share(text: str) -> float:
+    """The share of characters that are control characters other than line breaks and tabs
+    (a measure of how binary a decoded file is)."""
+    if not text:
+        return 0.0
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t\x0c")
+    return controls / len(text)
+
+
+def printable(value: str) -> str:
+    """A path or name safe to print on one line: undecodable bytes become U+FFFD and
+    invisible or control characters are shown as ``\\xNN`` / ``\\uNNNN`` escapes."""
+    value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(c if not is_invisible(c) and c not in SPACES and c != "\n" else
+                   (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+                   for c in value)

@@ -1,0 +1,437 @@
+"""The view of the site every template reads: records resolved, numbered, grouped and sorted.
+
+Records become small immutable view objects (a meeting with its sources numbered, its evidence
+grouped by fact and its neighbours among meetings of the same counterparts; a topic with its
+meetings in date order; a person with roles over time, meetings and counterparts).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
+
+from generator.mdescape import MONTHS, MarkdownSafe, country_plain
+from generator.models import (
+    ArticleRecord,
+    Corpus,
+    Evidence,
+    MeetingRecord,
+    Participant,
+    Quote,
+)
+from generator.slugs import slugify, unique_slug
+
+SAFE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
+SAFE_ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,120}$")
+TOPIC_FIELD = "topics."
+# Facts of the facts panel, in the order shown, with the label of their evidence block.
+FACT_LABELS = (("date", "Date"), ("location", "Place"), ("format", "Format"),
+               ("setting", "Setting"), ("occasion", "Occasion"), ("duration", "Duration"),
+               ("participants", "Participants"))
+
+
+class TopicTitles(Protocol):
+    """What rendering needs from a taxonomy: its ids and their titles."""
+
+    @property
+    def ids(self) -> frozenset[str]: ...
+
+    def title(self, topic_id: str) -> str: ...
+
+
+class PeopleLookup(Protocol):
+    """What rendering needs from the people directory: a person by name."""
+
+    def lookup(self, name: str) -> Any:
+        """A ``generator.extract.directory.Person`` (``country``, ``roles``) or ``None``."""
+
+
+class Knowledge(Protocol):
+    """What rendering needs from the knowledge base (``generator.knowledge.KnowledgeBase``)."""
+
+    @property
+    def taxonomy(self) -> TopicTitles: ...
+    @property
+    def people(self) -> PeopleLookup: ...
+
+
+class NoPeople:
+    """A people directory that knows nobody."""
+
+    def lookup(self, name: str) -> Any:
+        return None
+
+
+@dataclass(frozen=True)
+class BareKnowledge:
+    """A taxonomy without people data, for callers that only have a taxonomy."""
+
+    taxonomy: TopicTitles
+    people: PeopleLookup = dataclasses.field(default_factory=NoPeople)
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """One source article of a meeting, numbered as it is cited on the meeting page."""
+
+    number: int
+    id: str
+    article: ArticleRecord | None
+    paraphrases: tuple[tuple[str, str, float], ...]  # (id, label, similarity)
+    text_page: str | None = None  # the article's full-text page, when the site has one
+
+
+@dataclass(frozen=True)
+class TopicSection:
+    """One topic of one meeting with the sentences that discuss it."""
+
+    id: str
+    title: str
+    slug: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class ParticipantView:
+    participant: Participant
+    slug: str
+
+
+@dataclass(frozen=True)
+class MeetingLink:
+    """A meeting named from another page: its page slug, title and day."""
+
+    slug: str
+    title: str
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    """A meeting record with everything its page shows, resolved and sorted."""
+
+    record: MeetingRecord
+    slug: str
+    participants: tuple[ParticipantView, ...]
+    topics: tuple[TopicSection, ...]
+    sources: tuple[SourceView, ...]
+    facts_evidence: tuple[tuple[str, tuple[Evidence, ...]], ...]
+    counterparts: str = ""  # "Japan–United States": who meets in this series of meetings
+    previous: MeetingLink | None = None  # the series' meeting before this one
+    next: MeetingLink | None = None
+
+    def cite(self, article_id: str) -> str:
+        """How evidence from ``article_id`` is cited on this page: ``source 2`` or the id."""
+        for source in self.sources:
+            if source.id == article_id:
+                return f"source {source.number}"
+        return article_id
+
+    def fact_evidence(self, field: str) -> tuple[Evidence, ...]:
+        """The evidence recorded for one fact of the facts panel."""
+        return next((evs for name, evs in self.facts_evidence if name == field), ())
+
+    def other_evidence(self) -> tuple[tuple[str, tuple[Evidence, ...]], ...]:
+        """Evidence for facts the facts panel does not name."""
+        known = {name for name, _ in FACT_LABELS}
+        return tuple((f, evs) for f, evs in self.facts_evidence if f not in known)
+
+    def topic_ids(self) -> str:
+        return " ".join(sorted(t.slug for t in self.topics))
+
+    def person_slugs(self) -> str:
+        return " ".join(sorted({p.slug for p in self.participants}))
+
+    def quotes(self) -> tuple[Quote, ...]:
+        """Quotes carried by the most sources first, then by text."""
+        return tuple(sorted(self.record.quotes, key=lambda q: (-len(set(q.sources)), q.text)))
+
+
+@dataclass(frozen=True)
+class TopicView:
+    id: str
+    title: str
+    slug: str
+    meetings: tuple[tuple[MeetingView, tuple[Evidence, ...]], ...]  # date order
+
+
+@dataclass(frozen=True)
+class RoleSpan:
+    """A post a person held, from the people data (dates may be unknown)."""
+
+    title: str
+    country: str | None
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass(frozen=True)
+class PersonView:
+    slug: str
+    name: str
+    roles: tuple[tuple[str, str], ...]  # (role, country code) as the meetings record them
+    meetings: tuple[MeetingView, ...]  # date order
+    counterparts: tuple[tuple[str, str, int], ...]  # (name, slug, meetings together)
+    history: tuple[RoleSpan, ...] = ()  # roles over time from the people data, oldest first
+
+
+@dataclass(frozen=True)
+class Site:
+    """The whole site's view, handed to every template as ``site``."""
+
+    meetings: tuple[MeetingView, ...]  # newest first, undated last
+    topics: tuple[TopicView, ...]  # taxonomy order, only topics with meetings
+    people: tuple[PersonView, ...]  # by name
+    articles: tuple[ArticleRecord, ...]
+    labels: dict[str, str]  # article id -> headline or id
+    published: frozenset[str] = frozenset()  # feeds, calendar, data files, book.md
+
+    def topics_by_count(self) -> tuple[TopicView, ...]:
+        """Topics with the most meetings first, then by title."""
+        return tuple(sorted(self.topics, key=lambda t: (-len(t.meetings), t.title, t.id)))
+
+    def people_by_count(self) -> tuple[PersonView, ...]:
+        """People with the most meetings first, then by name."""
+        return tuple(sorted(self.people, key=lambda p: (-len(p.meetings), p.name, p.slug)))
+
+    def has(self, path: str) -> bool:
+        """Whether the build publishes ``path`` (a feed, the calendar, a data file)."""
+        return path in self.published
+
+    def formats(self) -> tuple[str, ...]:
+        return tuple(sorted({m.record.format for m in self.meetings}))
+
+    def by_year(self) -> tuple[tuple[str, tuple[MeetingView, ...]], ...]:
+        """Meetings grouped by year, newest year first, ``Undated`` last."""
+        groups: dict[str, list[MeetingView]] = defaultdict(list)
+        for view in self.meetings:
+            date = view.record.date
+            groups[str(date.year) if date else "Undated"].append(view)
+        return tuple((year, tuple(groups[year])) for year in sorted(groups, key=year_order))
+
+    def by_month(self) -> tuple[tuple[str, tuple[tuple[str, tuple[MeetingView, ...]], ...]],
+                                ...]:
+        """Meetings by year (oldest first) and month, in date order: the timeline."""
+        years: dict[str, dict[int, list[MeetingView]]] = defaultdict(lambda: defaultdict(list))
+        for view in sorted(self.meetings, key=date_order):
+            date = view.record.date
+            years[str(date.year) if date else "Undated"][date.month if date else 0].append(view)
+        return tuple(
+            (year, tuple((MONTHS[m - 1] if m else "Undated", tuple(years[year][m]))
+                         for m in sorted(years[year])))
+            for year in sorted(years, key=lambda y: (y == "Undated", y)))
+
+
+def year_order(year: str) -> tuple[bool, int]:
+    return (year == "Undated", -int(year) if year.isdigit() else 0)
+
+
+def date_order(view: MeetingView) -> tuple[bool, dt.date, str]:
+    """Oldest first, undated meetings last, ties broken by id."""
+    date = view.record.date
+    return (date is None, date or dt.date.min, view.record.id)
+
+
+def newest_first(view: MeetingView) -> tuple[bool, int, str]:
+    date = view.record.date
+    return (date is None, -(date.toordinal() if date else 0), view.record.id)
+
+
+def page_slug(identifier: str) -> str:
+    """A file name for a page: the id itself when it is a plain slug, else a safe derivative."""
+    if SAFE_SLUG.match(identifier):
+        return identifier
+    digest = hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:8]
+    return f"{slugify(identifier)}-{digest}"
+
+
+def article_slug(article_id: str) -> str:
+    """The file name of an article's page: its id (``000_c835…``) when that is safe."""
+    # a plain file name, printed as it is (no Markdown escape in the link target)
+    return MarkdownSafe(article_id if SAFE_ARTICLE_ID.match(article_id)
+                        else page_slug(article_id))
+
+
+def person_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def person_slugs(meetings: Iterable[MeetingRecord]) -> dict[str, str]:
+    """A unique page slug per distinct participant (by name), stable across runs."""
+    names = sorted({person_key(p.name): p.name for m in meetings for p in m.participants}.items())
+    slugs: dict[str, str] = {}
+    used: set[str] = set()
+    for key, name in names:
+        slugs[key] = unique_slug(slugify(name, fallback="person"), used)
+    return slugs
+
+
+def topic_title(taxonomy: TopicTitles, topic_id: str) -> str:
+    return taxonomy.title(topic_id) if topic_id in taxonomy.ids else topic_id
+
+
+def evidence_order(ev: Evidence) -> tuple[str, int, str, str]:
+    return (ev.article, ev.line, ev.text, ev.field)
+
+
+def source_views(record: MeetingRecord, articles: dict[str, ArticleRecord],
+                 text_pages: Collection[str]) -> tuple[SourceView, ...]:
+    """A meeting's sources numbered by id, with their paraphrases and full-text pages."""
+    labels = {a.id: a.headline or a.id for a in articles.values()}
+    return tuple(
+        SourceView(n, sid, articles.get(sid), tuple(
+            (d.id, labels.get(d.id, d.id), d.similarity)
+            for d in sorted(articles[sid].near_duplicates, key=lambda d: d.id)
+        ) if sid in articles else (), article_slug(sid) if sid in text_pages else None)
+        for n, sid in enumerate(sorted(set(record.sources)), start=1))
+
+
+def meeting_view(record: MeetingRecord, articles: dict[str, ArticleRecord],
+                 taxonomy: TopicTitles, people: dict[str, str],
+                 text_pages: Collection[str] = ()) -> MeetingView:
+    """Resolve a meeting's sources, topics, participants and evidence for its page."""
+    by_field: dict[str, list[Evidence]] = defaultdict(list)
+    for ev in record.evidence:
+        by_field[ev.field].append(ev)
+    topics = tuple(
+        TopicSection(t, topic_title(taxonomy, t), page_slug(t),
+                     tuple(sorted(set(by_field.get(TOPIC_FIELD + t, ())), key=evidence_order)))
+        for t in sorted(set(record.topics), key=lambda t: (topic_title(taxonomy, t), t)))
+    facts = tuple((f, tuple(sorted(set(evs), key=evidence_order)))
+                  for f, evs in sorted(by_field.items()) if not f.startswith(TOPIC_FIELD))
+    participants = tuple(ParticipantView(p, people[person_key(p.name)])
+                         for p in record.participants)
+    return MeetingView(record, page_slug(record.id), participants, topics,
+                       source_views(record, articles, text_pages), facts,
+                       counterparts=counterparts_label(record))
+
+
+def counterparts_key(record: MeetingRecord) -> tuple[str, ...]:
+    """Who meets: the participants' countries when all are known and differ, else names."""
+    countries = {p.country for p in record.participants}
+    if record.participants and None not in countries and len(countries) > 1:
+        return tuple(sorted(c or "" for c in countries))
+    return tuple(sorted({person_key(p.name) for p in record.participants}))
+
+
+def counterparts_label(record: MeetingRecord) -> str:
+    """``Japan–United States`` (plain text, escaped where it lands)."""
+    countries = {p.country for p in record.participants}
+    if record.participants and None not in countries and len(countries) > 1:
+        return "–".join(sorted(country_plain(c) for c in countries if c))
+    return "–".join(sorted({p.name for p in record.participants}, key=str.casefold))
+
+
+def link_neighbours(views: Sequence[MeetingView]) -> list[MeetingView]:
+    """Each dated meeting with the previous and next dated meeting of the same counterparts."""
+    series: dict[tuple[str, ...], list[MeetingView]] = defaultdict(list)
+    for view in sorted(views, key=date_order):
+        if view.record.date is not None and view.record.participants:
+            series[counterparts_key(view.record)].append(view)
+    linked: dict[str, MeetingView] = {}
+    for members in series.values():
+        for i, view in enumerate(members):
+            before = members[i - 1] if i else None
+            after = members[i + 1] if i + 1 < len(members) else None
+            linked[view.record.id] = dataclasses.replace(
+                view, previous=meeting_link(before), next=meeting_link(after))
+    return [linked.get(v.record.id, v) for v in views]
+
+
+def meeting_link(view: MeetingView | None) -> MeetingLink | None:
+    if view is None:
+        return None
+    return MeetingLink(view.slug, view.record.title, view.record.date)
+
+
+def topic_views(meetings: Sequence[MeetingView], taxonomy: TopicTitles) -> tuple[TopicView, ...]:
+    """Each topic carried by at least one meeting, with its meetings in date order."""
+    found: dict[str, list[tuple[MeetingView, tuple[Evidence, ...]]]] = defaultdict(list)
+    for view in sorted(meetings, key=date_order):
+        for section in view.topics:
+            found[section.id].append((view, section.evidence))
+    order = [t for t in taxonomy_order(taxonomy) if t in found]
+    order += sorted(t for t in found if t not in taxonomy.ids)
+    return tuple(TopicView(t, topic_title(taxonomy, t), page_slug(t), tuple(found[t]))
+                 for t in order)
+
+
+def taxonomy_order(taxonomy: TopicTitles) -> list[str]:
+    """Topic ids in the taxonomy's own order when it exposes one, else by id."""
+    topics = getattr(taxonomy, "topics", None)
+    if topics is not None:
+        return [t.id for t in topics]
+    return sorted(taxonomy.ids)
+
+
+def role_history(name: str, people: PeopleLookup | None) -> tuple[RoleSpan, ...]:
+    """The roles the people data lists for ``name``, oldest first (undated ones first)."""
+    person = people.lookup(name) if people is not None else None
+    if person is None:
+        return ()
+    spans = {RoleSpan(r.title, r.country or person.country, r.start, r.end)
+             for r in person.roles}
+    return tuple(sorted(spans, key=lambda s: (s.start or dt.date.min, s.end or dt.date.max,
+                                              s.title, s.country or "")))
+
+
+def person_views(meetings: Sequence[MeetingView], people: PeopleLookup | None = None
+                 ) -> tuple[PersonView, ...]:
+    """Every principal: roles held, meetings in date order, counterparts met."""
+    names: dict[str, str] = {}
+    roles: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    met: dict[str, list[MeetingView]] = defaultdict(list)
+    counterparts: dict[str, Counter[str]] = defaultdict(Counter)
+    slugs: dict[str, str] = {}
+    for view in sorted(meetings, key=date_order):
+        keys = sorted({person_key(p.participant.name) for p in view.participants})
+        for p in view.participants:
+            key = person_key(p.participant.name)
+            names.setdefault(key, p.participant.name)
+            slugs[key] = p.slug
+            roles[key].add((p.participant.role or "", p.participant.country or ""))
+            if not met[key] or met[key][-1] is not view:
+                met[key].append(view)
+        for key in keys:
+            counterparts[key].update(k for k in keys if k != key)
+    return tuple(
+        PersonView(slugs[key], names[key], tuple(sorted(roles[key])), tuple(met[key]),
+                   tuple((names[k], slugs[k], n)
+                         for k, n in sorted(counterparts[key].items(), key=lambda kv: kv[0])),
+                   role_history(names[key], people))
+        for key in sorted(names, key=lambda k: (names[k].casefold(), k)))
+
+
+def build_site(corpus: Corpus, knowledge: Knowledge | TopicTitles,
+               published: Collection[str] = (), text_pages: Collection[str] = ()) -> Site:
+    """Turn a corpus into the view every template reads.
+
+    Args:
+        corpus: the records.
+        knowledge: the knowledge base: the taxonomy (topic titles and order) and the people
+            data (roles over time); a bare taxonomy works too (no roles over time then).
+        published: paths of the non-Markdown files the build publishes (feeds, data).
+        text_pages: ids of the articles whose whole text gets a page.
+    """
+    if not hasattr(knowledge, "taxonomy"):
+        knowledge = BareKnowledge(cast(TopicTitles, knowledge))
+    knowledge = cast(Knowledge, knowledge)
+    articles = {a.id: a for a in corpus.articles}
+    people = person_slugs(corpus.meetings)
+    views = link_neighbours(sorted(
+        (meeting_view(m, articles, knowledge.taxonomy, people, text_pages)
+         for m in corpus.meetings), key=newest_first))
+    return Site(
+        meetings=tuple(views),
+        topics=topic_views(views, knowledge.taxonomy),
+        people=person_views(views, knowledge.people),
+        articles=tuple(sorted(corpus.articles, key=lambda a: a.id)),
+        labels={a.id: a.headline or a.id for a in corpus.articles},
+        published=frozenset(published),
+    )
