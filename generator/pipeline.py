@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,16 +17,15 @@ from generator import evaluate as evaluate_mod
 from generator import export as export_mod
 from generator import intake, records
 from generator.errors import BriefingError
-from generator.extract import extract_facts
 from generator.grouping import group_articles
-from generator.knowledge import DATA_FILES, KnowledgeBase, data_path, load_knowledge
+from generator.knowledge import KnowledgeBase, load_knowledge
 from generator.limits import load_limits
 from generator.lock import content_lock
-from generator.models import ArticleFacts, Corpus, Problem, RenderedPage, SourceArticle
+from generator.models import Corpus, Problem, RenderedPage
 from generator.publish import publish_pages
 from generator.render import render_pages
 from generator.review import ReviewItem, review_content
-from generator.sources import SourceError, read_article, shown_path
+from generator.sources import shown_path
 
 STATE_FILE = Path(".state") / "inputs.json"
 EXPORT_FORMATS = ("json", "csv")
@@ -55,45 +53,6 @@ def code_version() -> str:
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def input_fingerprint(files: Iterable[Path], content: Path) -> str:
-    """A digest of every input of ingest: article files, data files and the code."""
-    digest = hashlib.sha256(code_version().encode())
-    for path in sorted(files):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in DATA_FILES:
-        digest.update(data_path(name, content).read_bytes())
-    return digest.hexdigest()
-
-
-def read_articles(files: Iterable[Path], root: Path | None) -> tuple[list[SourceArticle],
-                                                                     list[Problem]]:
-    """Read every article file; unreadable ones become problems, the rest go on."""
-    articles: list[SourceArticle] = []
-    problems: list[Problem] = []
-    for path in files:
-        try:
-            articles.append(read_article(path, root))
-        except SourceError as err:
-            problems.append(err.problem)
-    return articles, problems
-
-
-def extract_all(articles: list[SourceArticle], kb: KnowledgeBase,
-                tick: Callable[[], None] | None = None) -> tuple[list[ArticleFacts],
-                                                                 list[Problem]]:
-    """Extract facts from each article; one failing article never stops the others."""
-    facts: list[ArticleFacts] = []
-    problems: list[Problem] = []
-    for article in articles:
-        try:
-            facts.append(extract_facts(article, kb))
-        except Exception as err:  # noqa: BLE001 - reported per file, the run goes on
-            problems.append(Problem(article.source_file, f"extraction failed: {err!r}"))
-        if tick:
-            tick()
-    return facts, problems
 
 
 def ingest(seeds: Path, content: Path, root: Path | None = None, *,
