@@ -77,6 +77,14 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             files.append(File.generated(config, page.path, content=page.markdown))
         return files
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Scan the built site for executable content; each finding is a warning, so
+        ``mkdocs build --strict`` fails on it (see ``generator.sitecheck``)."""
+        from generator import sitecheck
+
+        for problem in sitecheck.check_site(Path(config.site_dir), config.site_url):
+            log.warning(f"unsafe output: {problem}")
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a seed article, a record or a template changes."""
         for name in ("seeds", "content", "templates"):
