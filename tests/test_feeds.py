@@ -14,6 +14,7 @@ import icalendar
 import pytest
 
 from generator.errors import BriefingError
+from generator.extract.topics import Taxonomy, Topic
 from generator.feeds import FEED_CAP, site_feed, topic_feeds
 from generator.ical import calendar_text, escape_text, fold
 from generator.models import Corpus, Location, MeetingRecord, Participant
@@ -26,26 +27,8 @@ SITE = "https://example.org/briefing/"
 HOSTILE_TITLE = '<script>alert(1)</script> & "quoted" ]]> {{ 7*7 }} talks'
 
 
-@dataclasses.dataclass(frozen=True)
-class StubTopic:
-    id: str
-    title: str
-
-
-@dataclasses.dataclass(frozen=True)
-class StubTaxonomy:
-    topics: tuple[StubTopic, ...]
-
-    @property
-    def ids(self) -> frozenset[str]:
-        return frozenset(t.id for t in self.topics)
-
-    def title(self, topic_id: str) -> str:
-        return next(t.title for t in self.topics if t.id == topic_id)
-
-
-TAXONOMY = StubTaxonomy((StubTopic("china", "China"), StubTopic("g7", "G7 <b>& friends</b>"),
-                         StubTopic("ukraine-russia", "Russia's war against Ukraine")))
+TAXONOMY = Taxonomy((Topic("china", "China"), Topic("g7", "G7 <b>& friends</b>"),
+                     Topic("ukraine-russia", "Russia's war against Ukraine")))
 
 
 def corpus() -> Corpus:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import html as htmllib
 import json
 import os
@@ -18,6 +17,7 @@ import markdown
 import pytest
 
 from generator.export import export_csv, export_json
+from generator.extract.topics import Taxonomy, Topic
 from generator.mdescape import md_inline
 from generator.models import Corpus
 from generator.pipeline import load
@@ -34,26 +34,8 @@ EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdown
               "pymdownx.superfences"]
 
 
-@dataclasses.dataclass(frozen=True)
-class StubTopic:
-    id: str
-    title: str
-
-
-@dataclasses.dataclass(frozen=True)
-class StubTaxonomy:
-    topics: tuple[StubTopic, ...]
-
-    @property
-    def ids(self) -> frozenset[str]:
-        return frozenset(t.id for t in self.topics)
-
-    def title(self, topic_id: str) -> str:
-        return next(t.title for t in self.topics if t.id == topic_id)
-
-
-TAXONOMY = StubTaxonomy((StubTopic("china", "China"), StubTopic("g7", "G7"),
-                         StubTopic("ukraine-russia", "Russia's war against Ukraine")))
+TAXONOMY = Taxonomy((Topic("china", "China"), Topic("g7", "G7"),
+                     Topic("ukraine-russia", "Russia's war against Ukraine")))
 
 
 def hostile() -> Corpus:

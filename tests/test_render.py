@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from generator.errors import BriefingError
 from generator.extract.directory import PeopleDirectory, Person, Role
+from generator.extract.topics import Taxonomy, Topic
 from generator.mdescape import md_inline, md_notes
 from generator.models import (
     ArticleRecord,
@@ -45,37 +46,16 @@ UPDATE = os.environ.get("BRIEFING_UPDATE_GOLDEN") == "1"
 
 
 @dataclasses.dataclass(frozen=True)
-class StubTopic:
-    id: str
-    title: str
-    covers: str = ""
-
-
-@dataclasses.dataclass(frozen=True)
-class StubTaxonomy:
-    """Stands in for generator.extract.topics.Taxonomy (same attributes)."""
-
-    topics: tuple[StubTopic, ...]
-
-    @property
-    def ids(self) -> frozenset[str]:
-        return frozenset(t.id for t in self.topics)
-
-    def title(self, topic_id: str) -> str:
-        return next(t.title for t in self.topics if t.id == topic_id)
-
-
-@dataclasses.dataclass(frozen=True)
 class StubKnowledge:
     """Stands in for generator.knowledge.KnowledgeBase: taxonomy and people data."""
 
-    taxonomy: StubTaxonomy
+    taxonomy: Taxonomy
     people: PeopleDirectory
 
 
-TAXONOMY = StubTaxonomy((StubTopic("ukraine-russia", "Russia's war against Ukraine"),
-                         StubTopic("china", "China"), StubTopic("g7", "G7"),
-                         StubTopic("climate", "Climate")))
+TAXONOMY = Taxonomy((Topic("ukraine-russia", "Russia's war against Ukraine"),
+                     Topic("china", "China"), Topic("g7", "G7"),
+                     Topic("climate", "Climate")))
 HAYASHI = Participant("Yoshimasa Hayashi", "Minister for Foreign Affairs", "JP")
 BLINKEN = Participant("Antony Blinken", "Secretary of State", "US")
 PEOPLE = PeopleDirectory((
