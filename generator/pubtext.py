@@ -17,7 +17,8 @@ import pycountry
 
 from generator.mdescape import format_day
 from generator.models import ArticleRecord, MeetingRecord, Participant
-from generator.render import TopicTitles, page_slug, topic_title
+from generator.render import TopicTitles, topic_title
+from generator.views import meeting_slug
 
 # Characters that may not appear in an XML 1.0 document (and mean nothing in a calendar).
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -123,7 +124,7 @@ def summary_text(record: MeetingRecord, taxonomy: TopicTitles) -> str:
 
 def meeting_path(record: MeetingRecord) -> str:
     """The site path of a meeting's page (directory URLs): ``meetings/<slug>/``."""
-    return f"meetings/{page_slug(record.id)}/"
+    return f"meetings/{meeting_slug(record.id)}/"
 
 
 def newest_first(record: MeetingRecord) -> tuple[int, str]:

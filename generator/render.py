@@ -9,7 +9,9 @@ expression a template forgets to escape is escaped by the environment's ``finali
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,18 +32,22 @@ from generator.mdescape import (
     place,
     plural,
 )
-from generator.models import ArticleRecord, Corpus, Problem, RenderedPage
+from generator.models import ArticleRecord, Corpus, Evidence, Problem, RenderedPage
 from generator.sources import SourceError, find_rights, read_article
 from generator.views import (
     FACT_LABELS,
     Knowledge,
+    MeetingView,
     Site,
     TopicTitles,
     article_slug,
     build_site,
     date_order,
+    month_groups,
+    newest_first,
     page_slug,
     topic_title,
+    year_order,
 )
 from generator.yamlio import atomic_write
 
@@ -79,6 +85,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters["place"] = place
     env.filters["plural"] = plural
     env.globals["FACT_LABELS"] = FACT_LABELS
+    env.filters["months"] = month_groups
     return env
 
 
@@ -128,14 +135,154 @@ def article_texts(articles: Sequence[ArticleRecord], root: Path) -> dict[str, tu
     return texts
 
 
+# Every list page is bounded: an index shows the most recent meetings and links to pages
+# per year, and a year with more meetings than PAGE_SIZE is split into numbered pages.
+RECENT_MEETINGS = 20  # on meetings/index.md
+RECENT_ON_PAGE = 30  # on a topic's or a person's page
+PAGE_SIZE = 50  # on any page of one year
+Entry = tuple[MeetingView, tuple[Evidence, ...]]  # a meeting and the lines shown with it
+
+
+@dataclass(frozen=True)
+class YearLink:
+    """One year of a section: its label (``2023``, ``Undated``), meetings and first page."""
+
+    label: str
+    count: int
+    path: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One bounded list page: some meetings of one year, or the most recent ones."""
+
+    path: str
+    kind: str  # "meetings", "timeline", "topic" or "person"
+    title: str  # the page's subject: "Meetings", a topic title, a person's name
+    year: str  # "2023", "Undated" or "" (the section's own page)
+    entries: tuple[Entry, ...]  # newest first
+    years: tuple[YearLink, ...]  # every year of the section, newest first
+    parent: str  # the section's own page
+    pages: tuple[str, ...] = ()  # every page of this year, in order (when more than one)
+
+    @property
+    def base(self) -> str:
+        """The relative path from this page to the site root."""
+        return "../" * self.path.count("/")
+
+    def oldest_first(self) -> tuple[Entry, ...]:
+        """The entries in date order, undated last."""
+        return tuple(sorted(self.entries, key=lambda e: date_order(e[0])))
+
+    def meetings(self) -> tuple[MeetingView, ...]:
+        return tuple(m for m, _ in self.entries)
+
+    def topic_slugs(self) -> frozenset[str]:
+        """The topics of the meetings on this page (what the timeline filter offers)."""
+        return frozenset(t.slug for m, _ in self.entries for t in m.topics)
+
+    def person_slugs(self) -> frozenset[str]:
+        """The people of the meetings on this page."""
+        return frozenset(p.slug for m, _ in self.entries for p in m.participants)
+
+
+def year_label(view: MeetingView) -> str:
+    return str(view.record.date.year) if view.record.date else "Undated"
+
+
+def by_year(entries: Sequence[Entry]) -> list[tuple[str, list[Entry]]]:
+    """Entries grouped by year, newest year first, ``Undated`` last; order kept in a year."""
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        groups[year_label(entry[0])].append(entry)
+    return sorted(groups.items(), key=lambda kv: year_order(kv[0]))
+
+
+def year_path(prefix: str, label: str, number: int = 1) -> str:
+    key = label.lower()
+    return f"{prefix}/{key}.md" if number == 1 else f"{prefix}/{key}/{number}.md"
+
+
+def year_listings(prefix: str, kind: str, title: str, parent: str,
+                  entries: Sequence[Entry]) -> tuple[tuple[YearLink, ...], list[Listing]]:
+    """The year links of a section and its pages per year, at most PAGE_SIZE meetings each.
+
+    Args:
+        prefix: the folder of the year pages (``meetings``, ``topics/g7``).
+        kind: the kind of page (selects what the template shows).
+        title: the section's subject.
+        parent: the section's own page.
+        entries: every meeting of the section, newest first.
+    """
+    groups = by_year(entries)
+    years = tuple(YearLink(label, len(items), year_path(prefix, label)) for label, items in groups)
+    listings: list[Listing] = []
+    for label, items in groups:
+        chunks = [tuple(items[i:i + PAGE_SIZE]) for i in range(0, len(items), PAGE_SIZE)]
+        paths = tuple(year_path(prefix, label, n) for n in range(1, len(chunks) + 1))
+        listings += [Listing(path, kind, title, label, chunk, years, parent,
+                             paths if len(paths) > 1 else ())
+                     for path, chunk in zip(paths, chunks, strict=True)]
+    return years, listings
+
+
+def newest(entries: Sequence[Entry]) -> list[Entry]:
+    """Entries newest first, undated last."""
+    return sorted(entries, key=lambda e: newest_first(e[0]))
+
+
+def listing_pages(env: jinja2.Environment, site: Site) -> list[RenderedPage]:
+    """The bounded list pages: meetings, timeline, topics and people, by year."""
+    pages: list[RenderedPage] = []
+    every: list[Entry] = [(m, ()) for m in site.meetings]
+    years, listings = year_listings("meetings", "meetings", "Meetings", "meetings/index.md",
+                                    every)
+    recent = Listing("meetings/index.md", "meetings", "Meetings", "",
+                     tuple(every[:RECENT_MEETINGS]), years, "meetings/index.md")
+    pages += [render_template(env, "meetings.md.j2", page.path, site=site, page=page)
+              for page in (recent, *listings)]
+    years, listings = year_listings("timeline", "timeline", "Timeline", "timeline.md", every)
+    latest = next((page for page in listings if page.year != "Undated"),
+                  listings[0] if listings else None)
+    front = Listing("timeline.md", "timeline", "Timeline", latest.year if latest else "",
+                    latest.entries if latest else (), years, "timeline.md",
+                    latest.pages if latest else ())
+    pages += [render_template(env, "timeline.md.j2", page.path, site=site, page=page)
+              for page in (front, *listings)]
+    for t in site.topics:
+        entries = newest(t.meetings)
+        pages += section_pages(env, site, "topic.md.j2", f"topics/{t.slug}", "topic", t.title,
+                               entries, t=t)
+    for p in site.people:
+        entries = newest([(m, ()) for m in p.meetings])
+        pages += section_pages(env, site, "person.md.j2", f"people/{p.slug}", "person", p.name,
+                               entries, p=p)
+    return pages
+
+
+def section_pages(env: jinja2.Environment, site: Site, template: str, prefix: str, kind: str,
+                  title: str, entries: Sequence[Entry], **context: object
+                  ) -> list[RenderedPage]:
+    """A topic's or a person's page (its most recent meetings) and its pages per year."""
+    own = f"{prefix}.md"
+    years, listings = year_listings(prefix, kind, title, own, entries)
+    if len(entries) <= RECENT_ON_PAGE:
+        listings = []  # everything is on the section's own page
+    page = Listing(own, kind, title, "", tuple(entries[:RECENT_ON_PAGE]),
+                   years if listings else (), own)
+    pages = [render_template(env, template, own, site=site, page=page, **context)]
+    pages += [render_template(env, "archive.md.j2", year.path, site=site, page=year)
+              for year in listings]
+    return pages
+
+
 def index_pages(env: jinja2.Environment, site: Site) -> list[RenderedPage]:
     return [
         render_template(env, "home.md.j2", "index.md", site=site),
-        render_template(env, "timeline.md.j2", "timeline.md", site=site),
         render_template(env, "data.md.j2", "data.md", site=site),
-        render_template(env, "meetings.md.j2", "meetings/index.md", site=site),
         render_template(env, "topics.md.j2", "topics/index.md", site=site),
         render_template(env, "people.md.j2", "people/index.md", site=site),
+        *listing_pages(env, site),
     ]
 
 
@@ -158,7 +305,12 @@ def render_pages(corpus: Corpus, knowledge: KnowledgeBase | Knowledge, templates
     Returns:
         Pages sorted by path: ``index.md``, ``timeline.md``, ``data.md``, ``meetings/…``,
         ``topics/…``, ``people/…`` (each index plus one page per meeting, topic and person)
-        and, with ``full_text``, ``articles/<id>.md``.
+        and, with ``full_text``, ``articles/<id>.md``. No list page is unbounded: the
+        meetings index shows the latest :data:`RECENT_MEETINGS`, topic and person pages the
+        latest :data:`RECENT_ON_PAGE`, and each year has its pages (``meetings/<year>.md``,
+        ``timeline/<year>.md``, ``topics/<id>/<year>.md``, ``people/<slug>/<year>.md``,
+        ``undated`` for no date) of at most :data:`PAGE_SIZE` meetings, the rest of a year
+        on ``<year>/2.md``, ``<year>/3.md``…
 
     Raises:
         BriefingError: a template is missing, invalid or uses an undefined value.
@@ -169,10 +321,6 @@ def render_pages(corpus: Corpus, knowledge: KnowledgeBase | Knowledge, templates
     pages = index_pages(env, site)
     pages += [render_template(env, "meeting.md.j2", f"meetings/{m.slug}.md", site=site, m=m)
               for m in site.meetings]
-    pages += [render_template(env, "topic.md.j2", f"topics/{t.slug}.md", site=site, t=t)
-              for t in site.topics]
-    pages += [render_template(env, "person.md.j2", f"people/{p.slug}.md", site=site, p=p)
-              for p in site.people]
     articles = {a.id: a for a in corpus.articles}
     pages += [render_template(env, "article.md.j2", f"articles/{article_slug(aid)}.md", site=site,
                               a=articles[aid], paragraphs=paragraphs)

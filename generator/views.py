@@ -29,6 +29,7 @@ from generator.slugs import slugify, unique_slug
 
 SAFE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
 SAFE_ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,120}$")
+YEAR_SLUG = re.compile(r"^[0-9]{1,4}$")  # meetings/<year>.md is a year's page
 TOPIC_FIELD = "topics."
 # Facts of the facts panel, in the order shown, with the label of their evidence block.
 FACT_LABELS = (("date", "Date"), ("location", "Place"), ("format", "Format"),
@@ -207,25 +208,13 @@ class Site:
     def formats(self) -> tuple[str, ...]:
         return tuple(sorted({m.record.format for m in self.meetings}))
 
-    def by_year(self) -> tuple[tuple[str, tuple[MeetingView, ...]], ...]:
-        """Meetings grouped by year, newest year first, ``Undated`` last."""
-        groups: dict[str, list[MeetingView]] = defaultdict(list)
-        for view in self.meetings:
-            date = view.record.date
-            groups[str(date.year) if date else "Undated"].append(view)
-        return tuple((year, tuple(groups[year])) for year in sorted(groups, key=year_order))
 
-    def by_month(self) -> tuple[tuple[str, tuple[tuple[str, tuple[MeetingView, ...]], ...]],
-                                ...]:
-        """Meetings by year (oldest first) and month, in date order: the timeline."""
-        years: dict[str, dict[int, list[MeetingView]]] = defaultdict(lambda: defaultdict(list))
-        for view in sorted(self.meetings, key=date_order):
-            date = view.record.date
-            years[str(date.year) if date else "Undated"][date.month if date else 0].append(view)
-        return tuple(
-            (year, tuple((MONTHS[m - 1] if m else "Undated", tuple(years[year][m]))
-                         for m in sorted(years[year])))
-            for year in sorted(years, key=lambda y: (y == "Undated", y)))
+def month_groups(views: Iterable[MeetingView]) -> tuple[tuple[str, tuple[MeetingView, ...]], ...]:
+    """Meetings by month (``April``, ``Undated``) in date order: one year of the timeline."""
+    months: dict[int, list[MeetingView]] = defaultdict(list)
+    for view in sorted(views, key=date_order):
+        months[view.record.date.month if view.record.date else 0].append(view)
+    return tuple((MONTHS[m - 1] if m else "Undated", tuple(months[m])) for m in sorted(months))
 
 
 def year_order(year: str) -> tuple[bool, int]:
@@ -249,6 +238,14 @@ def page_slug(identifier: str) -> str:
         return identifier
     digest = hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:8]
     return f"{slugify(identifier)}-{digest}"
+
+
+def meeting_slug(identifier: str) -> str:
+    """A meeting's file name; never one of the meetings section's own pages (years, index)."""
+    slug = page_slug(identifier)
+    if slug in ("index", "undated") or YEAR_SLUG.match(slug):
+        return f"{slug}-{hashlib.sha256(identifier.encode('utf-8')).hexdigest()[:8]}"
+    return slug
 
 
 def article_slug(article_id: str) -> str:
@@ -307,7 +304,7 @@ def meeting_view(record: MeetingRecord, articles: dict[str, ArticleRecord],
                   for f, evs in sorted(by_field.items()) if not f.startswith(TOPIC_FIELD))
     participants = tuple(ParticipantView(p, people[person_key(p.name)])
                          for p in record.participants)
-    return MeetingView(record, page_slug(record.id), participants, topics,
+    return MeetingView(record, meeting_slug(record.id), participants, topics,
                        source_views(record, articles, text_pages), facts,
                        counterparts=counterparts_label(record))
 

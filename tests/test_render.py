@@ -135,11 +135,12 @@ def test_one_page_per_meeting_topic_and_person() -> None:
     paths = [p.path for p in render_pages(sample_corpus(), KB, TEMPLATES)]
     assert paths == sorted(paths)
     assert paths == [
-        "data.md", "index.md", "meetings/2022-02-11-melbourne.md",
-        "meetings/2023-04-17-karuizawa.md", "meetings/index.md",
-        "meetings/undated-hayashi-blinken-call.md",
+        "data.md", "index.md", "meetings/2022-02-11-melbourne.md", "meetings/2022.md",
+        "meetings/2023-04-17-karuizawa.md", "meetings/2023.md", "meetings/index.md",
+        "meetings/undated-hayashi-blinken-call.md", "meetings/undated.md",
         "people/antony-blinken.md", "people/index.md", "people/yoshimasa-hayashi.md",
-        "timeline.md", "topics/china.md", "topics/g7.md", "topics/index.md",
+        "timeline.md", "timeline/2022.md", "timeline/2023.md", "timeline/undated.md",
+        "topics/china.md", "topics/g7.md", "topics/index.md",
         "topics/ukraine-russia.md"]  # no page for "climate": no meeting carries it
 
 
@@ -155,8 +156,9 @@ def html_of(page: RenderedPage) -> str:
 
 def test_untrusted_text_renders_inert() -> None:
     pages = {p.path: p for p in render_pages(sample_corpus(), KB, TEMPLATES)}
-    for path in ("meetings/undated-hayashi-blinken-call.md", "index.md", "timeline.md",
-                 "topics/ukraine-russia.md", "meetings/index.md"):
+    for path in ("meetings/undated-hayashi-blinken-call.md", "index.md", "timeline/undated.md",
+                 "topics/ukraine-russia.md", "meetings/index.md", "meetings/undated.md",
+                 "people/antony-blinken.md"):
         html = html_of(pages[path])
         assert "<script" not in html and "<b>" not in html, path
         assert "javascript:" not in re.findall(r'href="([^"]*)"', html), path
@@ -211,7 +213,9 @@ def test_meeting_page_facts() -> None:
     call = pages["meetings/undated-hayashi-blinken-call.md"]
     assert "| Place | phone call |" in call and "| Date | undated" in call
     meetings = pages["meetings/index.md"]
-    assert meetings.index("## 2023") < meetings.index("## 2022") < meetings.index("## Undated")
+    assert (meetings.index("- [2023](../meetings/2023.md): 1 meeting")
+            < meetings.index("- [2022](../meetings/2022.md): 1 meeting")
+            < meetings.index("- [Undated](../meetings/undated.md): 1 meeting"))
 
 
 def test_missing_template_and_undefined_value_name_the_template(tmp_path: Path) -> None:
@@ -334,17 +338,28 @@ def test_person_roles_over_time_come_from_the_people_data() -> None:
     assert "- Secretary of State, United States (as the meetings record it)" in blinken
 
 
+def timeline_entries(html: str) -> list[tuple[str, str, str]]:
+    return re.findall(r'<div class="briefing-meeting" data-format="([^"]*)" '
+                      r'data-people="([^"]*)" data-topics="([^"]*)">', html)
+
+
 def test_timeline_entries_carry_filter_attributes() -> None:
     pages = {p.path: p for p in render_pages(sample_corpus(), KB, TEMPLATES)}
-    html = html_of(pages["timeline.md"])
+    html = html_of(pages["timeline.md"])  # the latest year, and links to every year
     for control in ("filter-topic", "filter-person", "filter-format"):
         assert f'<select id="{control}">\n<option value="">' in html
-    entries = re.findall(r'<div class="briefing-meeting" data-format="([^"]*)" '
-                         r'data-people="([^"]*)" data-topics="([^"]*)">', html)
+    assert timeline_entries(html) == [("in_person", "yoshimasa-hayashi", "g7")]
+    for year in ("2023", "2022", "undated"):
+        assert f'href="timeline/{year}.md"' in html
+    entries = [entry for year in ("2022", "2023", "undated")
+               for entry in timeline_entries(html_of(pages[f"timeline/{year}.md"]))]
     assert entries == [("in_person", "antony-blinken yoshimasa-hayashi", "china ukraine-russia"),
                        ("in_person", "yoshimasa-hayashi", "g7"),
                        ("phone", "antony-blinken yoshimasa-hayashi", "ukraine-russia")]
-    assert "<option value=\"ukraine-russia\">Russia&#x27;s war against Ukraine</option>" in html
+    undated = html_of(pages["timeline/undated.md"])
+    assert "<option value=\"ukraine-russia\">Russia&#x27;s war against Ukraine</option>" in undated
+    assert '<option value="g7">' not in undated  # the filter offers what the page shows
+    assert '<option value="in_person">' in undated  # every format, on every page
 
 
 def fulltext_corpus() -> Corpus:
@@ -385,7 +400,8 @@ def test_seed_meeting_pages_match_golden_files() -> None:
     corpus, kb = load(PROJECT / "content")
     assert corpus.meetings and not corpus.problems
     pages = [p for p in render_pages(corpus, kb, TEMPLATES)
-             if p.path.startswith("meetings/") and p.path != "meetings/index.md"]
+             if p.path.startswith("meetings/")
+             and not re.fullmatch(r"meetings/(index|undated|[0-9]{4})(/.*)?\.md", p.path)]
     if UPDATE:
         SEEDS_GOLDEN.mkdir(parents=True, exist_ok=True)
         for stale in SEEDS_GOLDEN.glob("*.md"):
