@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test serve lint golden browser clean
+.PHONY: site test serve lint golden browser bench clean
 
 site: $(STAMP)
 	$(BIN)/briefing build --config-file mkdocs.yml
@@ -23,6 +23,10 @@ lint: $(STAMP)
 
 golden: $(STAMP)
 	BRIEFING_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_render.py
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/run.py --sizes 100,1000,10000
 
 browser:
 	bash scripts/ensure-chromium

@@ -18,7 +18,8 @@ import hashlib
 import random
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from generator.models import NearDuplicate, SourceArticle
 
@@ -107,26 +108,50 @@ def article_text(article: SourceArticle) -> str:
     return " ".join(kept or [s.text for s in article.sentences])
 
 
+@dataclass(frozen=True)
+class Sketch:
+    """What comparing one article needs: its two shingle sets and their signatures.
+
+    Computed once per article (in parallel, and cached with its extraction)."""
+
+    words: frozenset[int]
+    content: frozenset[int]
+    word_signature: tuple[int, ...]
+    content_signature: tuple[int, ...]
+
+
+def sketch(article: SourceArticle) -> Sketch:
+    """The shingle sets and MinHash signatures of one article's own text."""
+    text = article_text(article)
+    words, content = shingles(text), content_shingles(text)
+    return Sketch(words, content, signature(words), signature(content))
+
+
 def find_near_duplicates(articles: Sequence[SourceArticle],
+                         sketches: Mapping[str, Sketch] | None = None,
                          ) -> dict[str, tuple[NearDuplicate, ...]]:
     """Near duplicates of each article.
 
     Args:
         articles: the articles to compare.
+        sketches: already computed sketches by article id (computed here when missing).
 
     Returns:
         For every article id, the other articles similar enough, sorted by id: Jaccard over
         word 2-shingles of at least ``THRESHOLD``, or containment of content-word shingles
         of at least ``CONTAINMENT``; the similarity is the larger, rounded to 3 places.
     """
-    texts = {a.id: article_text(a) for a in articles}
-    sets = {key: shingles(text) for key, text in texts.items()}
-    content = {key: content_shingles(text) for key, text in texts.items()}
-    pairs = candidate_pairs({key: signature(value) for key, value in sets.items()}) | \
-        candidate_pairs({key: signature(value) for key, value in content.items()})
+    known = sketches or {}
+    sketched = {a.id: known.get(a.id) or sketch(a) for a in articles}
+    sets = {key: value.words for key, value in sketched.items()}
+    content = {key: value.content for key, value in sketched.items()}
+    pairs = candidate_pairs({k: v.word_signature for k, v in sketched.items()}) | \
+        candidate_pairs({k: v.content_signature for k, v in sketched.items()})
     found: dict[str, list[NearDuplicate]] = {key: [] for key in sets}
     for first, second in sorted(pairs):
-        word = jaccard(sets[first], sets[second])
+        a, b = sets[first], sets[second]
+        shared = len(a & b)  # the same value as jaccard(a, b), without building the union
+        word = shared / (len(a) + len(b) - shared) if a or b else 0.0
         contained = containment(content[first], content[second])
         similarity = round(max(word, contained), 3)
         if word >= THRESHOLD or contained >= CONTAINMENT:

@@ -14,13 +14,13 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from generator.duplicates import find_near_duplicates
+from generator.duplicates import Sketch, find_near_duplicates
 from generator.extract.dates import DATE_BASES
 from generator.extract.directory import PeopleDirectory
 from generator.extract.places import Gazetteer, same_place
@@ -144,16 +144,61 @@ def affinity(item: Item, members: Sequence[Item], dups: set[str],
     return sum(o.article in dups for o in members), same_city, weekday, shared
 
 
+def _day(item: Item) -> dt.date | None:
+    date = item.facts.date
+    return date.value if date is not None else None
+
+
+@dataclass
+class _Blocks:
+    """Clusters by person, and by person and day: an item is only compared with clusters
+    that could take it, so a person in thousands of meetings does not make grouping
+    quadratic.
+
+    A cluster can take a dated item only if each member shares two people with it and
+    is dated within a day of it, undated, or its near duplicate; so each such cluster has
+    a member named like the item that is dated within a day, or undated, or a near
+    duplicate. Undated items are compared with every cluster sharing a person.
+    """
+
+    by_person: dict[str, set[int]]
+    by_day: dict[tuple[str, dt.date], set[int]]
+    undated: dict[str, set[int]]
+    by_article: dict[str, set[int]]
+
+    def options(self, item: Item, dups: set[str]) -> list[int]:
+        day = _day(item)
+        if day is None:
+            return sorted({c for n in item.names for c in self.by_person.get(n, ())})
+        found: set[int] = set()
+        for name in item.names:
+            found.update(self.undated.get(name, ()))
+            for delta in (-1, 0, 1):
+                found.update(self.by_day.get((name, day + dt.timedelta(days=delta)), ()))
+        for dup in dups:
+            found.update(self.by_article.get(dup, ()))
+        return sorted(found)
+
+    def add(self, item: Item, index: int) -> None:
+        day = _day(item)
+        self.by_article.setdefault(item.article, set()).add(index)
+        for name in item.names:
+            self.by_person.setdefault(name, set()).add(index)
+            if day is None:
+                self.undated.setdefault(name, set()).add(index)
+            else:
+                self.by_day.setdefault((name, day), set()).add(index)
+
+
 def cluster(items: Sequence[Item], near: dict[str, tuple[NearDuplicate, ...]],
             places: Gazetteer) -> list[list[Item]]:
     """Complete-linkage clusters; items with a known date seed clusters first."""
     ordered = sorted(items, key=lambda i: (i.facts.secondary, _date_rank(i.facts), i.article))
     clusters: list[list[Item]] = []
-    by_person: dict[str, list[int]] = {}
+    blocks = _Blocks({}, {}, {}, {})
     for item in ordered:
         dups = {d.id for d in near.get(item.article, ())}
-        options = sorted({c for n in item.names for c in by_person.get(n, [])})
-        fits = [c for c in options
+        fits = [c for c in blocks.options(item, dups)
                 if all(compatible(item, other, places, other.article in dups)
                        for other in clusters[c])]
         if fits:
@@ -162,8 +207,7 @@ def cluster(items: Sequence[Item], near: dict[str, tuple[NearDuplicate, ...]],
         else:
             clusters.append([item])
             best = len(clusters) - 1
-        for name in item.names:
-            by_person.setdefault(name, []).append(best)
+        blocks.add(item, best)
     return clusters
 
 
@@ -383,18 +427,20 @@ def assign_ids(meetings: Sequence[MeetingRecord]) -> list[str]:
 
 
 def group_articles(facts: Sequence[ArticleFacts], kb: KnowledgeBase,
+                   sketches: Mapping[str, Sketch] | None = None,
                    ) -> tuple[tuple[MeetingRecord, ...], tuple[ArticleRecord, ...]]:
     """Group the reports of many articles into meetings.
 
     Args:
         facts: what extraction found in each article.
         kb: the knowledge base (places are used to compare cities, names for titles).
+        sketches: the articles' near-duplicate sketches, when already computed.
 
     Returns:
         Meeting records sorted by id, and one article record per article sorted by id;
         an article's ``meetings`` list its main meeting first.
     """
-    near = find_near_duplicates([f.article for f in facts])
+    near = find_near_duplicates([f.article for f in facts], sketches)
     canon = canonical_names(facts)
     items = [_item(f.article.id, m, canon) for f in facts for m in f.meetings]
     clusters = cluster(items, near, kb.places)

@@ -6,21 +6,46 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import multiprocessing
 import os
 import signal
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator import extract
-from generator.knowledge import DATA_FILES, KnowledgeBase, data_path
+from generator.cache import Entry, ExtractCache, entry_key
+from generator.duplicates import Sketch, sketch
+from generator.knowledge import DATA_FILES, KnowledgeBase, data_path, load_knowledge
 from generator.limits import SETTINGS, Limits
 from generator.models import ArticleFacts, Problem, SourceArticle
-from generator.sources import SourceError, read_article, scan_seeds
+from generator.progress import progress
+from generator.slugs import file_id
+from generator.sources import (
+    SourceError,
+    decode_article,
+    find_headline,
+    find_publication_date,
+    find_publisher,
+    find_rights,
+    load_agencies,
+    read_bytes,
+    scan_seeds,
+    shown_path,
+    split_sentences,
+)
 
-__all__ = ["ExtractionTimeout", "extract_within", "fingerprint", "read_all",
-           "remove_stale_temps", "scan_seeds", "time_budget"]
+__all__ = ["ExtractionTimeout", "Intake", "data_digest", "extract_within", "fingerprint",
+           "process_files", "read_all", "read_source", "remove_stale_temps", "scan_seeds",
+           "time_budget"]
+
+PARALLEL_MIN = 64  # fewer articles to extract than this: no process pool (its start costs)
+CHUNK = 16  # articles sent to a worker at a time
 
 
 class ExtractionTimeout(BaseException):
@@ -45,6 +70,23 @@ def fingerprint(code: str, files: Iterable[Path], skipped: Iterable[Problem],
     return digest.hexdigest()
 
 
+def read_source(raw: bytes, path: Path, shown: str, agencies: dict[str, str]) -> SourceArticle:
+    """An article from the bytes of its file: what ``sources.read_article`` returns, with
+    the news-agency list loaded once by the caller instead of once per file.
+
+    Raises:
+        SourceError: the bytes are empty, binary or not text.
+    """
+    text, encoding = decode_article(raw, shown)
+    article_id = file_id(path.stem)
+    published, published_evidence = find_publication_date(article_id, text)
+    return SourceArticle(
+        id=article_id, source_file=shown, sha256=hashlib.sha256(raw).hexdigest(),
+        encoding=encoding, text=text, sentences=split_sentences(article_id, text),
+        headline=find_headline(text), publisher=find_publisher(text, agencies),
+        published=published, published_evidence=published_evidence, rights=find_rights(text))
+
+
 def read_all(files: Iterable[Path], root: Path | None,
              limits: Limits) -> tuple[list[SourceArticle], list[Problem]]:
     """Read every article file; unreadable ones, and a second file giving an id already
@@ -52,9 +94,12 @@ def read_all(files: Iterable[Path], root: Path | None,
     articles: list[SourceArticle] = []
     problems: list[Problem] = []
     owners: dict[str, str] = {}
+    agencies = load_agencies()
     for path in files:
         try:
-            article = read_article(path, root, limits.max_article_bytes)
+            shown = shown_path(path, root)
+            raw = read_bytes(path, shown, limits.max_article_bytes)
+            article = read_source(raw, path, shown, agencies)
         except SourceError as err:
             problems.append(err.problem)
             continue
@@ -133,3 +178,150 @@ def remove_stale_temps(content: Path) -> None:
             for temp in sorted(folder.glob(".*.tmp")):
                 if temp.is_file() and not temp.is_symlink():
                     temp.unlink(missing_ok=True)
+
+
+# -- reading and extracting many files, in parallel and through the cache ------------------
+
+Outcome = tuple[str | None, Entry | Problem]  # (article id when read, result)
+
+
+@dataclass
+class Intake:
+    """What reading and extracting the article files gave, in file order."""
+
+    facts: list[ArticleFacts] = field(default_factory=list)
+    sketches: dict[str, Sketch] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    extracted: int = 0  # articles read and extracted this run (not taken from the cache)
+
+
+def data_digest(content: Path | None) -> bytes:
+    """The bytes of every data file extraction reads (a changed file is a new cache)."""
+    return b"\0".join(data_path(name, content).read_bytes() for name in DATA_FILES)
+
+
+def process_one(raw: bytes, path: Path, shown: str, kb: KnowledgeBase,
+                agencies: dict[str, str], seconds: float) -> Outcome:
+    """Read and extract one article file's bytes; a problem instead when either fails."""
+    try:
+        article = read_source(raw, path, shown, agencies)
+    except SourceError as err:
+        return None, err.problem
+    result = extract_one(article, kb, seconds)
+    if isinstance(result, Problem):
+        return article.id, result
+    return article.id, Entry(result, sketch(article))
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(content: str | None, seconds: float, kb: KnowledgeBase | None) -> None:
+    _WORKER.update(kb=kb or load_knowledge(None if content is None else Path(content)),
+                   agencies=load_agencies(), seconds=seconds)
+
+
+def _work(job: tuple[bytes, str, str]) -> Outcome:
+    raw, path, shown = job
+    return process_one(raw, Path(path), shown, _WORKER["kb"], _WORKER["agencies"],
+                       _WORKER["seconds"])
+
+
+def _serial(jobs: Sequence[tuple[bytes, Path, str]], kb: KnowledgeBase,
+            seconds: float) -> Iterator[Outcome]:
+    agencies = load_agencies()
+    for raw, path, shown in jobs:
+        yield process_one(raw, path, shown, kb, agencies, seconds)
+
+
+def _run(jobs: Sequence[tuple[bytes, Path, str]], kb: KnowledgeBase, content: Path | None,
+         seconds: float, workers: int | None) -> Iterator[Outcome]:
+    """Outcomes of the jobs, in order: in a pool of processes when there are enough of
+    them and more than one core, else (or when the pool cannot start) in this process.
+
+    Workers are forked when this process runs one thread (they inherit the knowledge
+    base); beside other threads (``mkdocs serve``) they are spawned and load their own.
+    """
+    count = workers or len(os.sched_getaffinity(0))
+    if count < 2 or len(jobs) < (2 if workers else PARALLEL_MIN):
+        yield from _serial(jobs, kb, seconds)
+        return
+    fork = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    chunk = max(1, min(CHUNK, len(jobs) // (4 * count)))
+    done = 0
+    try:
+        with ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
+                                 initargs=(None if content is None else str(content), seconds,
+                                           kb if fork else None)) as pool:
+            for outcome in pool.map(_work, [(raw, str(path), shown)
+                                            for raw, path, shown in jobs], chunksize=chunk):
+                done += 1
+                yield outcome
+    except BrokenProcessPool:  # e.g. spawned from a script without a __main__ guard
+        yield from _serial(jobs[done:], kb, seconds)
+
+
+def process_files(files: Sequence[Path], root: Path | None, limits: Limits,
+                  kb: KnowledgeBase, cache: ExtractCache, content: Path | None = None,
+                  workers: int | None = None) -> Intake:
+    """Read and extract every article file, taking unchanged ones from the cache.
+
+    Args:
+        files: the article files, sorted.
+        root: paths are shown relative to it.
+        limits: size and time limits.
+        kb: the knowledge base (workers load their own from ``content``).
+        cache: extraction results by file bytes.
+        content: the content folder whose data files the workers load.
+        workers: processes to use (1: none; None: one per core, for large runs only).
+
+    Returns:
+        Facts and sketches of the articles extracted, in file order, and a problem for
+        each file that could not be read or extracted, or that gives an id already taken.
+    """
+    outcomes: list[Outcome | None] = [None] * len(files)
+    jobs, places = [], []
+    for index, path in enumerate(files):
+        shown = shown_path(path, root)
+        try:
+            raw = read_bytes(path, shown, limits.max_article_bytes)
+        except SourceError as err:
+            outcomes[index] = (None, err.problem)
+            continue
+        key = entry_key(shown, raw)
+        hit = cache.get(key)
+        if hit is not None:
+            outcomes[index] = (hit.facts.article.id, hit)
+        else:
+            jobs.append((raw, path, shown))
+            places.append((index, key))
+    results = _run(jobs, kb, content, limits.extraction_seconds, workers)
+    for (index, key), outcome in zip(places, progress(results, len(jobs), "extract"),
+                                     strict=True):
+        outcomes[index] = outcome
+        if isinstance(outcome[1], Entry):
+            cache.put(key, outcome[1])
+    return _assemble(outcomes, files, root, len(jobs))
+
+
+def _assemble(outcomes: Sequence[Outcome | None], files: Sequence[Path], root: Path | None,
+              extracted: int) -> Intake:
+    """The outcomes in file order; a second file giving an id already taken is a problem."""
+    intake = Intake(extracted=extracted)
+    owners: dict[str, str] = {}
+    for path, outcome in zip(files, outcomes, strict=True):
+        assert outcome is not None
+        ident, result = outcome
+        if ident is not None and ident in owners:
+            intake.problems.append(Problem(shown_path(path, root), f'article id "{ident}" is '
+                                           f"already taken by {owners[ident]}"))
+            continue
+        if ident is not None:
+            owners[ident] = shown_path(path, root)
+        if isinstance(result, Problem):
+            intake.problems.append(result)
+        else:
+            intake.facts.append(result.facts)
+            intake.sketches[ident or result.facts.article.id] = result.sketch
+    return intake

@@ -16,6 +16,7 @@ import yaml
 from generator import evaluate as evaluate_mod
 from generator import export as export_mod
 from generator import intake, records
+from generator.cache import ExtractCache, cache_root, version_key
 from generator.errors import BriefingError
 from generator.grouping import group_articles
 from generator.knowledge import KnowledgeBase, load_knowledge
@@ -56,14 +57,18 @@ def code_version() -> str:
 
 
 def ingest(seeds: Path, content: Path, root: Path | None = None, *,
-           force: bool = False, lock_seconds: float | None = None) -> IngestReport:
+           force: bool = False, lock_seconds: float | None = None,
+           workers: int | None = None) -> IngestReport:
     """Turn every article in ``seeds`` into records under ``content``.
 
     Nothing is redone when no article, data file or code changed since the last run
     (unless ``force``). Analyst edits in ``content`` are kept (see ``records.save_ingest``).
     Only one ingest runs at a time per content folder (see ``generator.lock``). Files that
     cannot be read, and articles whose extraction fails or runs over the time budget, are
-    skipped and reported (``IngestReport.skipped``); the rest are ingested.
+    skipped and reported (``IngestReport.skipped``); the rest are ingested. Articles are
+    read and extracted in a pool of processes (one per core) when there are many, and an
+    article whose bytes, data files and code are unchanged is taken from the extraction
+    cache (see ``generator.cache``) instead of being extracted again.
 
     Args:
         seeds: folder of article files.
@@ -71,6 +76,7 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
         root: paths in records and messages are shown relative to it.
         force: ingest even when nothing changed.
         lock_seconds: how long to wait for another ingest (default: the limits').
+        workers: processes for extraction (1: this one only; default: one per core).
 
     Raises:
         BriefingError: another ingest still runs after the wait (``LockBusy``), or the
@@ -82,7 +88,8 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
     with content_lock(content, wait, shown=shown_path(content, root)):
         intake.remove_stale_temps(content)
         files, unreadable = intake.scan_seeds(seeds, root, limits.max_article_bytes)
-        fingerprint = intake.fingerprint(code_version(), files, unreadable, content)
+        code = code_version()
+        fingerprint = intake.fingerprint(code, files, unreadable, content)
         state = content / STATE_FILE
         previous = json.loads(state.read_text("utf-8")) if state.is_file() else {}
         if not force and previous.get("fingerprint") == fingerprint:
@@ -90,10 +97,11 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
             return IngestReport(previous.get("articles", 0), previous.get("meetings", 0),
                                 skipped, None)
         kb = load_knowledge(content)
-        articles, problems = intake.read_all(files, root, limits)
-        facts, failed = intake.extract_within(articles, kb, limits.extraction_seconds)
-        problems = sorted(unreadable + problems + failed, key=lambda p: (p.path, p.message))
-        meetings, article_records = group_articles(facts, kb)
+        cache = ExtractCache(cache_root(), version_key(code, intake.data_digest(content)))
+        found = intake.process_files(files, root, limits, kb, cache, content, workers)
+        cache.prune()
+        problems = sorted(unreadable + found.problems, key=lambda p: (p.path, p.message))
+        meetings, article_records = group_articles(found.facts, kb, found.sketches)
         report = records.save_ingest(content, meetings, article_records)
         summary = {"fingerprint": fingerprint, "articles": len(article_records),
                    "meetings": len(meetings),

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.merge import Existing, Plan, edit_notes, plan_save
+from generator.cache import (
+    ExtractCache,
+    RecordMemo,
+    cache_root,
+    entry_key,
+    package_version,
+    version_key,
+)
+from generator.merge import Existing, Output, Plan, edit_notes, plan_save
 from generator.models import (
     ArticleRecord,
     Corpus,
@@ -303,11 +311,44 @@ def check_content(content: Path, taxonomy_ids: frozenset[str]) -> tuple[Problem,
 
 # -- saving an ingest ---------------------------------------------------------------------
 
-def _existing(content: Path, kind: str) -> tuple[dict[str, Existing], dict[str, ParsedRecord]]:
+def _memo() -> ExtractCache:
+    """Record files read before, by their bytes (see ``generator.cache``)."""
+    return ExtractCache(cache_root("records"), version_key(package_version(), b"records"))
+
+
+def _memo_key(kind: str, key: str, raw: bytes) -> str:
+    return entry_key(f"{kind}/{key}", raw)
+
+
+def _read_existing(path: Path, kind: str, memo: ExtractCache,
+                   ) -> tuple[ParsedRecord, dict[str, Any] | None, bool]:
+    """One record file: parsed, its normalised fields (None when invalid), and whether its
+    bytes are exactly how those fields render. A file read before comes from the memo."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = None
+    key = None if raw is None else _memo_key(kind, path.stem, raw)
+    hit = None if key is None else memo.get(key)
+    if isinstance(hit, RecordMemo):
+        return ParsedRecord(kind, str(path), hit.fields, hit.body, (), {}), hit.fields, \
+            hit.canonical
+    record = read_record_file(path, kind)
+    if record.fields is None or raw is None or key is None:
+        return record, None, False
+    fields = normalise(kind, record.fields)
+    canonical = render_record(fields, record.body).encode("utf-8") == raw
+    memo.put(key, RecordMemo(fields, record.body, canonical))
+    return record, fields, canonical
+
+
+def _existing(content: Path, kind: str, memo: ExtractCache, canonical: set[tuple[str, str]],
+              ) -> tuple[dict[str, Existing], dict[str, ParsedRecord]]:
     records, parsed = {}, {}
     for path in record_files(content, kind):
-        record = read_record_file(path, kind)
-        fields = None if record.fields is None else normalise(kind, record.fields)
+        record, fields, exact = _read_existing(path, kind, memo)
+        if exact:
+            canonical.add((kind, path.stem))
         state = effective_state(read_state(state_path(content, kind, path.stem)), path)
         records[path.stem] = Existing(path.stem, fields, record.body, state)
         parsed[path.stem] = record
@@ -357,19 +398,43 @@ def save_ingest(content: Path, meetings: Sequence[MeetingRecord],
     generated = {"meetings": _generated(meetings, "meetings", problems, content),
                  "articles": _generated(articles, "articles", problems, content)}
     existing, parsed = {}, {}
+    memo, canonical = _memo(), set[tuple[str, str]]()
     for kind in KINDS:
-        existing[kind], parsed[kind] = _existing(content, kind)
+        existing[kind], parsed[kind] = _existing(content, kind, memo, canonical)
     plan = plan_save(generated["meetings"], generated["articles"], existing)
-    return _apply(content, plan, parsed, existing, problems)
+    return _apply(content, plan, parsed, existing, problems, (memo, canonical))
+
+
+def _text(path: Path, output: Output, before: Existing | None, same: bool) -> str:
+    """The text of a record file: the file's own when it already renders these exact
+    fields and body (``same``), else rendered."""
+    if same and before is not None and before.fields == output.fields and \
+            list(before.fields) == list(output.fields) and before.body == output.body:
+        try:
+            return path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+    return render_record(output.fields, output.body)
+
+
+def _remember(memo: ExtractCache, output: Output, text: str, record: ParsedRecord) -> None:
+    """Memoise a file just written, when reading it back gives the fields written."""
+    if record.fields is not None and not record.problems:
+        fields = normalise(output.kind, record.fields)
+        if fields == output.fields and list(fields) == list(output.fields):
+            memo.put(_memo_key(output.kind, output.id, text.encode("utf-8")),
+                     RecordMemo(fields, record.body, record.body == output.body))
 
 
 def _apply(content: Path, plan: Plan, parsed: dict[str, dict[str, ParsedRecord]],
-           existing: dict[str, dict[str, Existing]], problems: list[Problem]) -> SaveReport:
+           existing: dict[str, dict[str, Existing]], problems: list[Problem],
+           known: tuple[ExtractCache, set[tuple[str, str]]]) -> SaveReport:
     written, kept_edits, conflicts, unchanged = [], [], [], 0
+    memo, canonical = known
     for output in plan.outputs:
         path = content / output.kind / f"{output.id}.md"
-        text = render_record(output.fields, output.body)
         before = existing[output.kind].get(output.id)
+        text = _text(path, output, before, (output.kind, output.id) in canonical)
         # the state first: a crash between the two writes leaves a state that still
         # describes the old file (see generator.statefiles)
         atomic_write(state_path(content, output.kind, output.id),
@@ -377,7 +442,9 @@ def _apply(content: Path, plan: Plan, parsed: dict[str, dict[str, ParsedRecord]]
         if atomic_write(path, text):
             written.append(str(path))
             # unchanged files passed this check when they were read
-            problems += parse_record_text(text, str(path), output.kind, output.id).problems
+            record = parse_record_text(text, str(path), output.kind, output.id)
+            problems += record.problems
+            _remember(memo, output, text, record)
         else:
             unchanged += 1
         kept, conflict = edit_notes(str(path), text, output)

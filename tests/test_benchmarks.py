@@ -1,0 +1,93 @@
+"""The benchmark kit: the corpus generator repeats itself byte for byte, the benchmark
+script runs end to end, and blocked grouping equals grouping without blocks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import grouping
+from generator.grouping import Item, affinity, compatible
+from generator.knowledge import load_knowledge
+from generator.models import NearDuplicate
+from generator.sources import read_article
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from make_corpus import write_corpus  # noqa: E402
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_corpus_is_deterministic(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "one", 60, seed=3)
+    write_corpus(tmp_path / "two", 60, seed=3)
+    write_corpus(tmp_path / "three", 60, seed=4)
+    assert len(contents(tmp_path / "one")) == 60
+    assert contents(tmp_path / "one") == contents(tmp_path / "two")
+    assert contents(tmp_path / "one") != contents(tmp_path / "three")
+
+
+def test_corpus_has_copies_meetings_and_distractors(tmp_path: Path) -> None:
+    write_corpus(tmp_path, 80, seed=5)
+    texts = [p.read_text("utf-8") for p in sorted(tmp_path.iterdir())]
+    assert any(t.startswith("Home | World") for t in texts)  # copies with site clutter
+    assert any(t.startswith("Opinion") or "told reporters" in t for t in texts)
+    assert len({t.split("\n")[0] for t in texts}) > 20
+
+
+def test_benchmark_runs_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "30",
+                           "--out", str(out), "--work", str(tmp_path / "work")],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads((out / "results.json").read_text("utf-8"))
+    assert [r["stage"] for r in rows] == ["ingest", "reingest", "reingest-one", "render",
+                                          "mkdocs"]
+    assert all(r["seconds"] > 0 and r["peak_mib"] > 0 for r in rows)
+    assert "| 30 | ingest |" in (out / "results.md").read_text("utf-8")
+    assert (out / "results.png").read_bytes().startswith(b"\x89PNG")
+
+
+def naive_cluster(items: Sequence[Item], near: dict[str, tuple[NearDuplicate, ...]],
+                  places: grouping.Gazetteer) -> list[list[Item]]:
+    """Grouping as it was before blocking by day: every cluster sharing a person."""
+    ordered = sorted(items, key=lambda i: (i.facts.secondary, grouping._date_rank(i.facts),
+                                           i.article))
+    clusters: list[list[Item]] = []
+    by_person: dict[str, list[int]] = {}
+    for item in ordered:
+        dups = {d.id for d in near.get(item.article, ())}
+        options = sorted({c for n in item.names for c in by_person.get(n, [])})
+        fits = [c for c in options if all(compatible(item, o, places, o.article in dups)
+                                          for o in clusters[c])]
+        if fits:
+            best = max(fits, key=lambda c: (*affinity(item, clusters[c], dups, places), -c))
+            clusters[best].append(item)
+        else:
+            clusters.append([item])
+            best = len(clusters) - 1
+        for name in item.names:
+            by_person.setdefault(name, []).append(best)
+    return clusters
+
+
+def test_blocked_grouping_equals_unblocked(tmp_path: Path) -> None:
+    write_corpus(tmp_path, 150, seed=11)
+    kb = load_knowledge(None)
+    from generator.extract import extract_facts
+
+    facts = [extract_facts(read_article(p), kb) for p in sorted(tmp_path.iterdir())]
+    near = grouping.find_near_duplicates([f.article for f in facts])
+    canon = grouping.canonical_names(facts)
+    items = [grouping._item(f.article.id, m, canon) for f in facts for m in f.meetings]
+    blocked = grouping.cluster(items, near, kb.places)
+    assert len(blocked) > 20
+    assert [[i.article for i in c] for c in blocked] == \
+        [[i.article for i in c] for c in naive_cluster(items, near, kb.places)]
