@@ -48,7 +48,7 @@ class RecordMemo:
 
 
 def package_version() -> str:
-    """A digest of the package's code (the same as ``pipeline.code_version``)."""
+    """A digest of the package's code: a changed extractor re-extracts and re-ingests."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
     for path in sorted(package.rglob("*.py")):

@@ -5,7 +5,6 @@ The CLI and the MkDocs plugin call only these functions.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tempfile
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from generator import evaluate as evaluate_mod
 from generator import export as export_mod
 from generator import intake, records
 from generator.cache import ExtractCache, cache_root, version_key
+from generator.cache import package_version as code_version
 from generator.errors import BriefingError
 from generator.grouping import group_articles
 from generator.knowledge import KnowledgeBase, load_knowledge
@@ -44,16 +44,6 @@ class IngestReport:
     @property
     def up_to_date(self) -> bool:
         return self.save is None
-
-
-def code_version() -> str:
-    """A digest of the package's code, so a changed extractor re-ingests everything."""
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def ingest(seeds: Path, content: Path, root: Path | None = None, *,
