@@ -15,7 +15,7 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty -a 127.0.0.1:8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests

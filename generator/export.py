@@ -10,7 +10,7 @@ import csv
 import io
 import json
 
-from generator.models import Corpus, MeetingRecord
+from generator.models import ArticleRecord, Corpus, MeetingRecord
 from generator.records import article_to_fields, meeting_to_fields
 
 CSV_COLUMNS = ("id", "title", "date", "date_basis", "format", "setting", "occasion", "city",
@@ -28,11 +28,35 @@ def export_json(corpus: Corpus) -> str:
     Returns:
         The JSON text, UTF-8 friendly (not ASCII-escaped), ending with a newline.
     """
-    document = {
-        "meetings": [meeting_to_fields(m) for m in sorted(corpus.meetings, key=lambda m: m.id)],
-        "articles": [article_to_fields(a) for a in sorted(corpus.articles, key=lambda a: a.id)],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    meetings = [_record_json(m) for m in sorted(corpus.meetings, key=lambda m: m.id)]
+    articles = [_record_json(a) for a in sorted(corpus.articles, key=lambda a: a.id)]
+    _JSON.clear()
+    _JSON.update({id(record): (record, text) for record, text in (*meetings, *articles)})
+    # exactly json.dumps(document, indent=2): each record's text indented two levels down
+    parts = [f'"{key}": ' + ("[]" if not items else "[\n" + ",\n".join(
+        _indent(text) for _, text in items) + "\n  ]")
+        for key, items in (("meetings", meetings), ("articles", articles))]
+    return "{\n  " + ",\n  ".join(parts) + "\n}\n"
+
+
+# The JSON of the records of the last export, by identity: records loaded again unchanged
+# are the same objects (see records.load_corpus), so a live preview re-encodes only edits.
+_JSON: dict[int, tuple[MeetingRecord | ArticleRecord, str]] = {}
+
+
+def _record_json(record: MeetingRecord | ArticleRecord) -> tuple[MeetingRecord | ArticleRecord,
+                                                                  str]:
+    known = _JSON.get(id(record))
+    if known is not None and known[0] is record:
+        return known
+    fields = meeting_to_fields(record) if isinstance(record, MeetingRecord) else \
+        article_to_fields(record)
+    return record, json.dumps(fields, ensure_ascii=False, indent=2)
+
+
+def _indent(text: str) -> str:
+    """A JSON text moved two levels in (JSON strings never hold a raw line break)."""
+    return "    " + text.replace("\n", "\n    ")
 
 
 def _csv_row(meeting: MeetingRecord) -> dict[str, str]:

@@ -33,10 +33,30 @@ def data_path(name: str, content: Path | None) -> Path:
     return PACKAGE_DATA / name
 
 
+# The last knowledge base loaded, by the identity of its files (a live preview reloads it
+# after every edit; the files rarely change).
+_LAST: list[tuple[tuple[object, ...], KnowledgeBase]] = []
+
+
 def load_knowledge(content: Path | None = None) -> KnowledgeBase:
-    """Load taxonomy, people and places, preferring the content folder's own files."""
-    return KnowledgeBase(
-        taxonomy=load_taxonomy(data_path("taxonomy.yaml", content)),
-        people=load_people(data_path("people.yaml", content)),
-        places=load_places(data_path("places.yaml", content)),
-    )
+    """Load taxonomy, people and places, preferring the content folder's own files.
+
+    Raises:
+        BriefingError: a data file cannot be read or is invalid.
+    """
+    paths = [data_path(name, content) for name in DATA_FILES]
+    key = tuple(_identity(path) for path in paths)
+    if _LAST and _LAST[0][0] == key and None not in key:
+        return _LAST[0][1]
+    kb = KnowledgeBase(taxonomy=load_taxonomy(paths[0]), people=load_people(paths[1]),
+                       places=load_places(paths[2]))
+    _LAST[:] = [(key, kb)]
+    return kb
+
+
+def _identity(path: Path) -> tuple[object, ...] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)

@@ -23,6 +23,7 @@ from generator.knowledge import KnowledgeBase, load_knowledge
 from generator.limits import load_limits
 from generator.lock import content_lock
 from generator.models import Corpus, Problem, RenderedPage
+from generator.pagememo import PageMemo
 from generator.publish import publish_pages
 from generator.render import render_pages
 from generator.review import ReviewItem, review_content
@@ -116,19 +117,24 @@ class RenderResult:
 
 
 def render(content: Path, templates: Path, *, full_text: bool = False,
-           root: Path | None = None, site_url: str | None = None) -> RenderResult:
+           root: Path | None = None, site_url: str | None = None,
+           memo: PageMemo | None = None) -> RenderResult:
     """Render every page of the site, and its feeds, calendar, data files and briefing
     book, from the valid records in ``content``.
 
     ``full_text`` adds whole-text pages for articles without a rights notice; their
     ``source_file`` paths are relative to ``root`` (default: the folder holding ``content``).
-    ``site_url`` makes feed and calendar links absolute.
+    ``site_url`` makes feed and calendar links absolute. With ``memo`` (kept from one call
+    to the next, as ``mkdocs serve`` does), pages whose templates and values did not change
+    are reused instead of rendered again; the result is the same.
     """
     corpus, kb = load(content)
-    published = publish_pages(corpus, kb.taxonomy, templates, site_url)
+    published = publish_pages(corpus, kb.taxonomy, templates, site_url, memo=memo)
     pages = render_pages(corpus, kb, templates, full_text=full_text,
                          root=root if root is not None else content.parent,
-                         published=tuple(p.path for p in published))
+                         published=tuple(p.path for p in published), memo=memo)
+    if memo is not None:
+        memo.end_round()
     return RenderResult(tuple(sorted((*pages, *published), key=lambda p: p.path)),
                         corpus.problems)
 

@@ -4,11 +4,20 @@
 when no input changed), render every page from the records and hand the pages to MkDocs as
 generated files; nothing is written into ``docs/``. ``mkdocs serve`` also watches the seeds,
 the records and the templates, so editing any of them rebuilds the site.
+
+Under ``mkdocs serve`` the plugin object lives as long as the server (it has
+``on_startup``), and keeps what makes an edit quick to show: a page memo (only pages whose
+values changed are rendered again, see ``generator.pagememo``) and a folder of the rendered
+pages in which only changed pages are rewritten. With ``mkdocs serve --dirty`` (``make
+serve``), MkDocs then rebuilds only the pages whose file changed.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +30,7 @@ from mkdocs.structure.files import File, Files
 
 from generator.errors import BriefingError
 from generator.models import Problem, RenderedPage
+from generator.pagememo import PageMemo
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -41,6 +51,21 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def __init__(self) -> None:
         self.pages: tuple[RenderedPage, ...] = ()
         self.problems: tuple[Problem, ...] = ()  # skipped articles and invalid records
+        self.memo: PageMemo | None = None  # kept across the rebuilds of mkdocs serve
+        self.store: Path | None = None  # mkdocs serve: the rendered pages, as files
+        self.stored: dict[str, str] = {}  # what each file in the store holds
+        self.built: list[Path] = []  # the HTML files this build wrote
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Under ``mkdocs serve``, keep a page memo and a folder of pages between builds."""
+        if command == "serve":
+            self.memo = PageMemo()
+            self.store = Path(tempfile.mkdtemp(prefix="briefing-pages-"))
+
+    def on_shutdown(self) -> None:
+        """Remove the folder of pages ``mkdocs serve`` used."""
+        if self.store is not None:
+            shutil.rmtree(self.store, ignore_errors=True)
 
     def folder(self, config: MkDocsConfig, name: str) -> Path:
         """An option's folder, resolved against the folder of ``mkdocs.yml``."""
@@ -60,6 +85,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 {"full_text": True, "root": root} if self.config["full_text"] else {})
             if config.site_url:
                 options["site_url"] = config.site_url
+            if self.memo is not None:
+                options["memo"] = self.memo
             result = pipeline.render(content, self.folder(config, "templates"), **options)
         except BriefingError as err:
             raise PluginError("briefing: " + "\n".join(str(p) for p in err.problems)) from err
@@ -67,6 +94,24 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.problems = (*report.skipped, *result.problems)
         for problem in self.problems:
             log.warning(str(problem))
+        if self.store is not None:
+            self.store_pages(self.store)
+        self.built = []
+
+    def store_pages(self, store: Path) -> None:
+        """Write the pages that changed since the last build into the store (their files'
+        times tell a dirty build what to rebuild) and remove pages no longer rendered."""
+        current = {page.path: page.markdown for page in self.pages}
+        for path in sorted(set(self.stored) - set(current)):
+            (store / path).unlink(missing_ok=True)
+        for path, markdown in current.items():
+            if self.stored.get(path) != markdown:
+                target = store / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                temp = target.with_name(f".{target.name}.tmp")
+                temp.write_text(markdown, encoding="utf-8")
+                os.replace(temp, target)
+        self.stored = current
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add the rendered pages as generated files (they override same-named docs files)."""
@@ -74,15 +119,26 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             existing = files.get_file_from_path(page.path)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, page.path, content=page.markdown))
+            if self.store is not None:
+                files.append(File.generated(config, page.path,
+                                            abs_src_path=str(self.store / page.path)))
+            else:
+                files.append(File.generated(config, page.path, content=page.markdown))
         return files
+
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        """Note each page built (a dirty build builds only some)."""
+        if page.file.abs_dest_path:
+            self.built.append(Path(page.file.abs_dest_path))
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Scan the built site for executable content; each finding is a warning, so
         ``mkdocs build --strict`` fails on it (see ``generator.sitecheck``)."""
         from generator import sitecheck
 
-        for problem in sitecheck.check_site(Path(config.site_dir), config.site_url):
+        only = self.built if self.store is not None else None  # serve: this build's pages
+        for problem in sitecheck.check_site(Path(config.site_dir), config.site_url, only):
             log.warning(f"unsafe output: {problem}")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,14 +17,20 @@ from generator.export import export_csv, export_json
 from generator.feeds import site_feed, topic_feeds
 from generator.ical import CALENDAR_PATH, calendar_text
 from generator.models import Corpus, RenderedPage
+from generator.pagememo import PageMemo, templates_digest
 from generator.pubtext import PublishContext
 from generator.render import (
+    PAGE_SIZE,
+    Memo,
     TopicTitles,
     build_site,
     date_order,
     make_environment,
-    render_template,
+    remembered,
+    year_label,
+    year_path,
 )
+from generator.views import MeetingView
 
 if TYPE_CHECKING:
     from generator.extract.topics import Taxonomy
@@ -33,17 +40,22 @@ BOOK_PATH = "book.md"
 BRIEF_CLASS = "briefing-brief"  # print.css starts a new page at each element of this class
 
 
-def render_book(corpus: Corpus, taxonomy: Taxonomy | TopicTitles, templates: Path
-                ) -> RenderedPage:
-    """Every meeting brief on one page, oldest first (undated last), for printing.
+def render_book(corpus: Corpus, taxonomy: Taxonomy | TopicTitles, templates: Path,
+                memo: Memo | None = None) -> list[RenderedPage]:
+    """The briefing book: every meeting brief, oldest first (undated last), for printing.
+
+    Up to :data:`PAGE_SIZE` meetings, the book is ``book.md`` alone. A longer book is cut
+    into parts of at most :data:`PAGE_SIZE` briefs per year (``book/<year>.md``, then
+    ``book/<year>/2.md``…), and ``book.md`` lists the parts: no page grows with the archive.
 
     Args:
         corpus: the records.
         taxonomy: topic ids and titles.
         templates: the folder holding ``book.md.j2``.
+        memo: pages rendered before, with the templates' digest (see ``generator.render``).
 
     Returns:
-        ``book.md``; each brief is preceded by an empty ``div`` of class
+        The book's pages; each brief is preceded by an empty ``div`` of class
         :data:`BRIEF_CLASS`, where the print stylesheet breaks the page.
 
     Raises:
@@ -52,13 +64,47 @@ def render_book(corpus: Corpus, taxonomy: Taxonomy | TopicTitles, templates: Pat
     site = build_site(corpus, taxonomy)
     meetings = tuple(sorted(site.meetings, key=date_order))
     env = make_environment(templates)
-    return render_template(env, BOOK_TEMPLATE, BOOK_PATH, site=site, meetings=meetings,
-                           brief_class=BRIEF_CLASS)
+    if len(meetings) <= PAGE_SIZE:
+        return [remembered(memo, env, BOOK_TEMPLATE, BOOK_PATH, meetings, site=site,
+                           meetings=meetings, brief_class=BRIEF_CLASS, parts=(), part=None,
+                           base="")]
+    parts = book_parts(meetings)
+    pages = [remembered(memo, env, BOOK_TEMPLATE, BOOK_PATH, parts, site=site, meetings=(),
+                        brief_class=BRIEF_CLASS, parts=parts, part=None, base="")]
+    for part in parts:
+        base = "../" * part.path.count("/")
+        pages.append(remembered(memo, env, BOOK_TEMPLATE, part.path, part, site=site,
+                                meetings=part.meetings, brief_class=BRIEF_CLASS, parts=(),
+                                part=part, base=base))
+    return pages
+
+
+@dataclass(frozen=True)
+class BookPart:
+    """One page of a long briefing book: some briefs of one year."""
+
+    path: str  # book/2023.md, book/2023/2.md
+    title: str  # "2023", "2023, part 2"
+    meetings: tuple[MeetingView, ...]  # oldest first
+
+
+def book_parts(meetings: tuple[MeetingView, ...]) -> tuple[BookPart, ...]:
+    """The book's parts: meetings by year in book order, at most PAGE_SIZE a part."""
+    years: dict[str, list[MeetingView]] = {}
+    for m in meetings:  # already in book order: oldest first, undated last
+        years.setdefault(year_label(m), []).append(m)
+    parts = []
+    for label, items in years.items():
+        for number, start in enumerate(range(0, len(items), PAGE_SIZE), 1):
+            title = label if number == 1 else f"{label}, part {number}"
+            parts.append(BookPart(year_path("book", label, number), title,
+                                  tuple(items[start:start + PAGE_SIZE])))
+    return tuple(parts)
 
 
 def publish_pages(corpus: Corpus, taxonomy: Taxonomy | TopicTitles, templates: Path,
-                  site_url: str | None, environ: Mapping[str, str] | None = None
-                  ) -> tuple[RenderedPage, ...]:
+                  site_url: str | None, environ: Mapping[str, str] | None = None,
+                  memo: PageMemo | None = None) -> tuple[RenderedPage, ...]:
     """Every published file besides the site's pages.
 
     Args:
@@ -68,10 +114,12 @@ def publish_pages(corpus: Corpus, taxonomy: Taxonomy | TopicTitles, templates: P
         site_url: the site's public URL (MkDocs ``site_url``); links in feeds and the
             calendar are absolute under it, relative when it is ``None`` or empty.
         environ: where ``SOURCE_DATE_EPOCH`` is read (``os.environ`` when ``None``).
+        memo: pages rendered before: a book page whose briefs are unchanged is reused.
 
     Returns:
-        Pages sorted by path: ``book.md``, ``calendar/meetings.ics``, ``data/briefing.json``,
-        ``data/meetings.csv``, ``feeds/meetings.xml`` and ``feeds/topics/<topic>.xml``.
+        Pages sorted by path: ``book.md`` (and ``book/…``), ``calendar/meetings.ics``,
+        ``data/briefing.json``, ``data/meetings.csv``, ``feeds/meetings.xml`` and
+        ``feeds/topics/<topic>.xml``.
 
     Raises:
         BriefingError: the book template fails, or ``SOURCE_DATE_EPOCH`` is not a Unix time.
@@ -84,5 +132,6 @@ def publish_pages(corpus: Corpus, taxonomy: Taxonomy | TopicTitles, templates: P
              ("data/briefing.json", export_json(corpus)),
              ("data/meetings.csv", export_csv(corpus))]
     pages = [RenderedPage(path, text) for path, text in files]
-    pages.append(render_book(corpus, taxonomy, templates))
+    keyed = (memo, templates_digest(templates)) if memo is not None else None
+    pages += render_book(corpus, taxonomy, templates, keyed)
     return tuple(sorted(pages, key=lambda page: page.path))

@@ -239,6 +239,35 @@ def _folder_problems(content: Path) -> list[Problem]:
 
 # -- loading and checking -----------------------------------------------------------------
 
+_Loaded = tuple[MeetingRecord | ArticleRecord | None, tuple[Problem, ...]]
+# Records read by the last load_corpus, by file identity: a record file whose inode, size and
+# times are unchanged is not parsed again (``mkdocs serve`` reloads after every edit).
+_LOADED: dict[tuple[object, ...], _Loaded] = {}
+
+
+def _file_key(path: Path, kind: str, taxonomy_ids: frozenset[str] | None
+              ) -> tuple[object, ...] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), kind, info.st_ino, info.st_size, info.st_mtime_ns,
+            info.st_ctime_ns, taxonomy_ids)
+
+
+def _load_one(path: Path, kind: str, taxonomy_ids: frozenset[str] | None) -> _Loaded:
+    """One record file read and checked: the record (None when invalid) and its problems."""
+    record = read_record_file(path, kind)
+    found = list(record.problems)
+    if record.fields is not None and kind == "meetings" and taxonomy_ids is not None:
+        found += topic_problems(record, record.fields, taxonomy_ids)
+    if record.fields is None or found:
+        return None, tuple(found)
+    if kind == "meetings":
+        return meeting_from_fields(record.fields, record.body), ()
+    return article_from_fields(record.fields, record.body), ()
+
+
 def load_corpus(content: Path, taxonomy_ids: frozenset[str] | None = None) -> Corpus:
     """Load every meeting and article record of a content folder, checking each one.
 
@@ -252,19 +281,22 @@ def load_corpus(content: Path, taxonomy_ids: frozenset[str] | None = None) -> Co
     """
     problems = _folder_problems(content)
     meetings, articles = [], []
+    seen: dict[tuple[object, ...], _Loaded] = {}
     for kind in KINDS:
         for path in record_files(content, kind):
-            record = read_record_file(path, kind)
-            found = list(record.problems)
-            if record.fields is not None and kind == "meetings" and taxonomy_ids is not None:
-                found += topic_problems(record, record.fields, taxonomy_ids)
-            problems += found
-            if record.fields is None or found:
-                continue
-            if kind == "meetings":
-                meetings.append(meeting_from_fields(record.fields, record.body))
-            else:
-                articles.append(article_from_fields(record.fields, record.body))
+            key = _file_key(path, kind, taxonomy_ids)
+            loaded = _LOADED.get(key) if key is not None else None
+            if loaded is None:
+                loaded = _load_one(path, kind, taxonomy_ids)
+            if key is not None:
+                seen[key] = loaded
+            problems += loaded[1]
+            if isinstance(loaded[0], MeetingRecord):
+                meetings.append(loaded[0])
+            elif loaded[0] is not None:
+                articles.append(loaded[0])
+    _LOADED.clear()  # only the last load is kept: a live preview loads the same folder again
+    _LOADED.update(seen)
     return Corpus(tuple(sorted(meetings, key=lambda m: m.id)),
                   tuple(sorted(articles, key=lambda a: a.id)), _sorted_problems(problems))
 

@@ -8,9 +8,11 @@ expression a template forgets to escape is escaped by the environment's ``finali
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +35,7 @@ from generator.mdescape import (
     plural,
 )
 from generator.models import ArticleRecord, Corpus, Evidence, Problem, RenderedPage
+from generator.pagememo import PageMemo, templates_digest
 from generator.sources import SourceError, find_rights, read_article
 from generator.views import (
     FACT_LABELS,
@@ -53,6 +56,9 @@ from generator.yamlio import atomic_write
 
 if TYPE_CHECKING:
     from generator.knowledge import KnowledgeBase
+
+Memo = tuple[PageMemo, str]  # a page memo and the digest of the templates in use
+_LABELS: list[tuple[dict[str, str], str]] = []  # the last site's article labels, digested
 
 # Any of these in an article's text keeps its whole text off the site.
 RIGHTS_NOTICE = re.compile(r"all rights reserved|may not be (?:re)?(?:published|reproduced|"
@@ -231,7 +237,8 @@ def newest(entries: Sequence[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: newest_first(e[0]))
 
 
-def listing_pages(env: jinja2.Environment, site: Site) -> list[RenderedPage]:
+def listing_pages(env: jinja2.Environment, site: Site, memo: Memo | None = None
+                  ) -> list[RenderedPage]:
     """The bounded list pages: meetings, timeline, topics and people, by year."""
     pages: list[RenderedPage] = []
     every: list[Entry] = [(m, ()) for m in site.meetings]
@@ -252,43 +259,70 @@ def listing_pages(env: jinja2.Environment, site: Site) -> list[RenderedPage]:
     for t in site.topics:
         entries = newest(t.meetings)
         pages += section_pages(env, site, "topic.md.j2", f"topics/{t.slug}", "topic", t.title,
-                               entries, t=t)
+                               entries, memo, t=t)
     for p in site.people:
         entries = newest([(m, ()) for m in p.meetings])
         pages += section_pages(env, site, "person.md.j2", f"people/{p.slug}", "person", p.name,
-                               entries, p=p)
+                               entries, memo, p=p)
     return pages
 
 
 def section_pages(env: jinja2.Environment, site: Site, template: str, prefix: str, kind: str,
-                  title: str, entries: Sequence[Entry], **context: object
-                  ) -> list[RenderedPage]:
-    """A topic's or a person's page (its most recent meetings) and its pages per year."""
+                  title: str, entries: Sequence[Entry], memo: Memo | None = None,
+                  **context: Hashable) -> list[RenderedPage]:
+    """A topic's or a person's page (its most recent meetings) and its pages per year.
+
+    These pages show their own meetings, the published files (``site.has``) and article
+    labels only, so that is what ``memo`` keys them by."""
     own = f"{prefix}.md"
     years, listings = year_listings(prefix, kind, title, own, entries)
     if len(entries) <= RECENT_ON_PAGE:
         listings = []  # everything is on the section's own page
     page = Listing(own, kind, title, "", tuple(entries[:RECENT_ON_PAGE]),
                    years if listings else (), own)
-    pages = [render_template(env, template, own, site=site, page=page, **context)]
-    pages += [render_template(env, "archive.md.j2", year.path, site=site, page=year)
+    shared = (site.published, labels_digest(site)) if memo else ()
+    pages = [remembered(memo, env, template, own, (page, tuple(sorted(context.items())), shared),
+                        site=site, page=page, **context)]
+    pages += [remembered(memo, env, "archive.md.j2", year.path, (year, shared), site=site,
+                         page=year)
               for year in listings]
     return pages
 
 
-def index_pages(env: jinja2.Environment, site: Site) -> list[RenderedPage]:
+def labels_digest(site: Site) -> str:
+    """A digest of the site's article labels (computed once per site)."""
+    if not _LABELS or _LABELS[0][0] is not site.labels:
+        text = json.dumps(sorted(site.labels.items()), ensure_ascii=False)
+        _LABELS[:] = [(site.labels, hashlib.sha256(text.encode()).hexdigest())]
+    return _LABELS[0][1]
+
+
+def remembered(memo: Memo | None, env: jinja2.Environment, name: str, path: str,
+               depends: Hashable, **context: object) -> RenderedPage:
+    """``render_template``, or the page rendered before from equal ``depends`` (the values
+    the page shows) and the same templates."""
+    if memo is None:
+        return render_template(env, name, path, **context)
+    pages, digest = memo
+    return pages.page((digest, name, path, depends),
+                      lambda: render_template(env, name, path, **context))
+
+
+def index_pages(env: jinja2.Environment, site: Site, memo: Memo | None = None
+                ) -> list[RenderedPage]:
     return [
         render_template(env, "home.md.j2", "index.md", site=site),
         render_template(env, "data.md.j2", "data.md", site=site),
         render_template(env, "topics.md.j2", "topics/index.md", site=site),
         render_template(env, "people.md.j2", "people/index.md", site=site),
-        *listing_pages(env, site),
+        *listing_pages(env, site, memo),
     ]
 
 
 def render_pages(corpus: Corpus, knowledge: KnowledgeBase | Knowledge, templates: Path, *,
                  published: Collection[str] = (), full_text: bool = False,
-                 root: Path | None = None) -> tuple[RenderedPage, ...]:
+                 root: Path | None = None, memo: PageMemo | None = None
+                 ) -> tuple[RenderedPage, ...]:
     """Render every page of the site.
 
     Args:
@@ -301,6 +335,8 @@ def render_pages(corpus: Corpus, knowledge: KnowledgeBase | Knowledge, templates
             notice (by default only facts, quotes and short excerpts are shown).
         root: the project root that articles' ``source_file`` paths are relative to
             (needed with ``full_text``; default: the current folder).
+        memo: pages rendered before (``mkdocs serve`` keeps one): a page whose templates
+            and values are unchanged is taken from it instead of rendered again.
 
     Returns:
         Pages sorted by path: ``index.md``, ``timeline.md``, ``data.md``, ``meetings/…``,
@@ -318,12 +354,15 @@ def render_pages(corpus: Corpus, knowledge: KnowledgeBase | Knowledge, templates
     env = make_environment(templates)
     texts = article_texts(corpus.articles, root or Path(".")) if full_text else {}
     site = build_site(corpus, knowledge, published, texts)
-    pages = index_pages(env, site)
-    pages += [render_template(env, "meeting.md.j2", f"meetings/{m.slug}.md", site=site, m=m)
+    keyed = (memo, templates_digest(templates)) if memo is not None else None
+    pages = index_pages(env, site, keyed)
+    # a meeting page shows its own view only (sources, neighbours and all)
+    pages += [remembered(keyed, env, "meeting.md.j2", f"meetings/{m.slug}.md", m, site=site, m=m)
               for m in site.meetings]
     articles = {a.id: a for a in corpus.articles}
-    pages += [render_template(env, "article.md.j2", f"articles/{article_slug(aid)}.md", site=site,
-                              a=articles[aid], paragraphs=paragraphs)
+    pages += [remembered(keyed, env, "article.md.j2", f"articles/{article_slug(aid)}.md",
+                         (articles[aid], paragraphs), site=site, a=articles[aid],
+                         paragraphs=paragraphs)
               for aid, paragraphs in sorted(texts.items())]
     return tuple(sorted(pages, key=lambda page: page.path))
 

@@ -25,6 +25,7 @@ import functools
 import json
 import posixpath
 import re
+from collections.abc import Collection
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -241,13 +242,16 @@ def check_search_index(path: Path, shown: str) -> list[Problem]:
     return problems
 
 
-def check_site(site: Path, site_url: str | None = None) -> tuple[Problem, ...]:
+def check_site(site: Path, site_url: str | None = None,
+               only: Collection[Path] | None = None) -> tuple[Problem, ...]:
     """Scan every HTML file of a built site and its search index.
 
     Args:
         site: the built site folder (MkDocs ``site_dir``).
         site_url: the site's public URL (MkDocs ``site_url``); its path is the root that
             ``/…`` script paths start from (``/`` when not set).
+        only: scan these HTML files only (the pages a dirty ``mkdocs serve`` rebuilt),
+            and the search index.
 
     Returns:
         Problems sorted by file and line, each ``site/path.html:line: what``; empty when the
@@ -256,7 +260,8 @@ def check_site(site: Path, site_url: str | None = None) -> tuple[Problem, ...]:
     base_path = urlsplit(site_url or "").path or "/"
     base_path = base_path if base_path.endswith("/") else base_path + "/"
     problems: list[Problem] = []
-    for path in sorted(site.rglob("*.html")):
+    paths = site.rglob("*.html") if only is None else (p for p in only if p.suffix == ".html")
+    for path in sorted(paths):
         page = path.relative_to(site).as_posix()
         text = path.read_text("utf-8", errors="replace")
         problems += check_html(text, f"{site.name}/{page}", site=site, page=page,

@@ -77,6 +77,16 @@ class BareKnowledge:
     people: PeopleLookup = dataclasses.field(default_factory=NoPeople)
 
 
+def _cached_hash(self: Any) -> int:
+    """A frozen view's hash, computed once: views are dictionary keys of the page memo
+    (``generator.pagememo``), and hashing a meeting's whole record every time adds up."""
+    known: int | None = self.__dict__.get("_hash")
+    if known is None:
+        known = hash(tuple(getattr(self, f.name) for f in dataclasses.fields(self)))
+        object.__setattr__(self, "_hash", known)
+    return known
+
+
 @dataclass(frozen=True)
 class SourceView:
     """One source article of a meeting, numbered as it is cited on the meeting page."""
@@ -117,6 +127,7 @@ class MeetingLink:
 class MeetingView:
     """A meeting record with everything its page shows, resolved and sorted."""
 
+    __hash__ = _cached_hash
     record: MeetingRecord
     slug: str
     participants: tuple[ParticipantView, ...]
@@ -156,6 +167,8 @@ class MeetingView:
 
 @dataclass(frozen=True)
 class TopicView:
+    __hash__ = _cached_hash
+
     id: str
     title: str
     slug: str
@@ -174,6 +187,8 @@ class RoleSpan:
 
 @dataclass(frozen=True)
 class PersonView:
+    __hash__ = _cached_hash
+
     slug: str
     name: str
     roles: tuple[tuple[str, str], ...]  # (role, country code) as the meetings record them

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 import types
 from pathlib import Path
 from typing import Any
@@ -29,17 +30,18 @@ class FakePipeline(types.ModuleType):
         super().__init__("generator.pipeline")
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
         self.fail = fail
+        self.pages = PAGES
 
     def ingest(self, seeds: Path, content: Path, root: Path | None = None, *,
                force: bool = False) -> Any:
         self.calls.append(("ingest", (seeds, content, root)))
         return types.SimpleNamespace(skipped=(Problem("seeds/bad.txt", "empty file"),))
 
-    def render(self, content: Path, templates: Path) -> RenderResult:
-        self.calls.append(("render", (content, templates)))
+    def render(self, content: Path, templates: Path, **options: Any) -> RenderResult:
+        self.calls.append(("render", (content, templates, *sorted(options))))
         if self.fail:
             raise BriefingError([Problem("templates/meeting.md.j2", "template error: x", 4)])
-        return RenderResult(PAGES, (Problem("content/meetings/m.md", "bad date", 3, 7),))
+        return RenderResult(self.pages, (Problem("content/meetings/m.md", "bad date", 3, 7),))
 
 
 @pytest.fixture
@@ -128,3 +130,40 @@ def test_serve_watches_seeds_records_and_templates(tmp_path: Path) -> None:
     root = tmp_path.resolve()
     assert server.watched == [str(root / "seeds"), str(root / "content"),
                               str(root / "templates")]
+
+
+def test_serve_keeps_a_memo_and_rewrites_only_changed_pages(
+        tmp_path: Path, fake: FakePipeline) -> None:
+    config = make_config(tmp_path)
+    plugin = make_plugin()
+    config.plugins["briefing"] = plugin
+    plugin.on_startup(command="serve", dirty=True)
+    assert plugin.store is not None and plugin.memo is not None
+    store = plugin.store
+    fake.pages = (RenderedPage("a.md", "# A\n"), RenderedPage("b/c.md", "# C\n"),
+                  RenderedPage("gone.md", "# Gone\n"))
+    config.plugins.on_pre_build(config=config)
+    assert fake.calls[-1] == ("render", (tmp_path.resolve() / "content",
+                                         tmp_path.resolve() / "templates", "memo"))
+    files = config.plugins.on_files(Files([]), config=config)
+    page = files.get_file_from_path("b/c.md")
+    assert page is not None and page.abs_src_path == str(store / "b" / "c.md")
+    assert page.content_string == "# C\n"
+    before = {p: (store / p).stat().st_mtime_ns for p in ("a.md", "b/c.md")}
+    time.sleep(0.02)
+    fake.pages = (RenderedPage("a.md", "# A\n"), RenderedPage("b/c.md", "# C, edited\n"))
+    config.plugins.on_pre_build(config=config)
+    assert (store / "a.md").stat().st_mtime_ns == before["a.md"]  # untouched: not rebuilt
+    assert (store / "b" / "c.md").stat().st_mtime_ns > before["b/c.md"]
+    assert (store / "b" / "c.md").read_text("utf-8") == "# C, edited\n"
+    assert not (store / "gone.md").exists()
+    plugin.on_shutdown()
+    assert not store.exists()
+
+
+def test_build_renders_without_a_memo_and_keeps_pages_in_memory(
+        tmp_path: Path, fake: FakePipeline) -> None:
+    plugin = make_plugin()
+    plugin.on_startup(command="build", dirty=False)
+    plugin.on_pre_build(config=make_config(tmp_path))
+    assert plugin.store is None and fake.calls[-1][1][2:] == ()
