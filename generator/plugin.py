@@ -55,6 +55,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.store: Path | None = None  # mkdocs serve: the rendered pages, as files
         self.stored: dict[str, str] = {}  # what each file in the store holds
         self.built: list[Path] = []  # the HTML files this build wrote
+        self.checks: Any = None  # sitecheck.BackgroundChecks of a whole build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Under ``mkdocs serve``, keep a page memo and a folder of pages between builds."""
@@ -127,9 +128,17 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return files
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
-        """Note each page built (a dirty build builds only some)."""
+        """Hand each page built to the site check (a dirty build builds only some)."""
+        from generator import sitecheck
+
         if page.file.abs_dest_path:
-            self.built.append(Path(page.file.abs_dest_path))
+            dest = Path(page.file.abs_dest_path)
+            self.built.append(dest)
+            if self.store is None:  # a whole build: checked beside MkDocs, in a worker
+                if self.checks is None:
+                    self.checks = sitecheck.BackgroundChecks(Path(config.site_dir),
+                                                             config.site_url)
+                self.checks.submit(output, dest)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -137,9 +146,22 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         ``mkdocs build --strict`` fails on it (see ``generator.sitecheck``)."""
         from generator import sitecheck
 
-        only = self.built if self.store is not None else None  # serve: this build's pages
-        for problem in sitecheck.check_site(Path(config.site_dir), config.site_url, only):
+        site = Path(config.site_dir)
+        if self.store is not None:  # serve: this build's pages
+            problems = sitecheck.check_site(site, config.site_url, self.built)
+        elif self.checks is not None:
+            problems = self.checks.finish(config.site_url)
+        else:
+            problems = sitecheck.check_site(site, config.site_url)
+        self.checks = None
+        for problem in problems:
             log.warning(f"unsafe output: {problem}")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop the site check's worker when the build fails."""
+        if self.checks is not None and self.checks.pool is not None:
+            self.checks.pool.shutdown(cancel_futures=True)
+        self.checks = None
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a seed article, a record or a template changes."""

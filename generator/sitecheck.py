@@ -23,9 +23,13 @@ from __future__ import annotations
 
 import functools
 import json
+import multiprocessing
+import os
 import posixpath
 import re
+import threading
 from collections.abc import Collection
+from concurrent.futures import Future, ProcessPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -257,8 +261,7 @@ def check_site(site: Path, site_url: str | None = None,
         Problems sorted by file and line, each ``site/path.html:line: what``; empty when the
         site carries no executable content beyond the theme's and its own assets.
     """
-    base_path = urlsplit(site_url or "").path or "/"
-    base_path = base_path if base_path.endswith("/") else base_path + "/"
+    base_path = _base_path(site_url)
     problems: list[Problem] = []
     paths = site.rglob("*.html") if only is None else (p for p in only if p.suffix == ".html")
     for path in sorted(paths):
@@ -270,3 +273,57 @@ def check_site(site: Path, site_url: str | None = None,
     if index.is_file():
         problems += check_search_index(index, f"{site.name}/{SEARCH_INDEX}")
     return tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message)))
+
+
+def _base_path(site_url: str | None) -> str:
+    path = urlsplit(site_url or "").path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+class BackgroundChecks:
+    """Pages checked in a second process while MkDocs builds the next ones.
+
+    MkDocs builds on one core; handing each page's HTML to a worker as it is written hides
+    most of the scan's time on a machine with two. ``finish`` scans the HTML files no page
+    event handed over (theme pages such as ``404.html``) and the search index, and gives
+    the same problems as :func:`check_site` would.
+
+    Args:
+        site: the built site folder.
+        site_url: the site's public URL.
+    """
+
+    def __init__(self, site: Path, site_url: str | None) -> None:
+        self.site = site
+        self.base_path = _base_path(site_url)
+        self.checked: set[Path] = set()
+        self.problems: list[Problem] = []
+        self.futures: list[Future[list[Problem]]] = []
+        fork = threading.active_count() == 1 and \
+            "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) \
+            if fork else None
+
+    def submit(self, html: str, dest: Path) -> None:
+        """Check one page's HTML (as written to ``dest``) now or in the worker."""
+        page = dest.relative_to(self.site).as_posix()
+        shown = f"{self.site.name}/{page}"
+        self.checked.add(dest)
+        if self.pool is not None:
+            self.futures.append(self.pool.submit(check_html, html, shown, site=self.site,
+                                                 page=page, base_path=self.base_path))
+        else:
+            self.problems += check_html(html, shown, site=self.site, page=page,
+                                        base_path=self.base_path)
+
+    def finish(self, site_url: str | None) -> tuple[Problem, ...]:
+        """Every problem of the site: the pages handed over, then the rest and the index."""
+        try:
+            for future in self.futures:
+                self.problems += future.result()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown()
+        rest = [p for p in self.site.rglob("*.html") if p not in self.checked]
+        found = [*self.problems, *check_site(self.site, site_url, rest)]
+        return tuple(sorted(found, key=lambda p: (p.path, p.line or 0, p.message)))

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from generator.sitecheck import check_html, check_search_index, check_site, theme_inline_scripts
+from generator.sitecheck import (
+    BackgroundChecks,
+    check_html,
+    check_search_index,
+    check_site,
+    theme_inline_scripts,
+)
 
 if TYPE_CHECKING:
     from conftest import BuiltSite, SiteProject
@@ -147,3 +153,22 @@ def test_strict_build_fails_on_unsafe_output(site_project: SiteProject) -> None:
     assert len(unsafe) == 2, result.stderr
     assert "site/extra/index.html:" in unsafe[0] and "<script> element" in unsafe[0]
     assert "javascript: URL in href= of <a>" in unsafe[1]
+
+
+def test_background_checks_give_what_check_site_gives(site: Path) -> None:
+    pages = {"a/index.html": '<p>fine</p><a href="javascript:alert(1)">x</a>',
+             "b/index.html": "<script>alert(2)</script>",
+             "c/index.html": '<img src="x.png" onerror="alert(3)">',
+             "404.html": '<a href="vbscript:x">y</a>'}
+    for name, html in pages.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(html, "utf-8")
+    (site / "search").mkdir()
+    (site / "search" / "search_index.json").write_text(json.dumps(
+        {"docs": [{"location": "a/", "title": "A", "text": "<script>x()</script>"}]}), "utf-8")
+    checks = BackgroundChecks(site, None)
+    for name in ("a/index.html", "b/index.html", "c/index.html"):  # not 404.html: the rest
+        checks.submit(pages[name], site / name)
+    found = checks.finish(None)
+    assert found == check_site(site)
+    assert len({p.path for p in found}) == 5  # four pages and the index
