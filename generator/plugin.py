@@ -164,9 +164,23 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.checks = None
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        """Rebuild when a seed article, a record or a template changes."""
-        for name in ("seeds", "content", "templates"):
-            folder = self.folder(config, name)
-            if folder.is_dir():
-                server.watch(str(folder))
+        """Rebuild when a seed article, a record, a data file or a template changes.
+
+        The content folder's ``.state`` (what ingest last wrote) is not watched: ingest
+        writes it on every run, and watching it would rebuild the site a second time.
+        """
+        for folder in self.watched(config):
+            server.watch(str(folder))
         return server
+
+    def watched(self, config: MkDocsConfig) -> list[Path]:
+        """The folders ``mkdocs serve`` watches (the record folders are created when
+        missing, so that the records the first ingest writes are watched too)."""
+        content = self.folder(config, "content")
+        folders = [self.folder(config, "seeds")]
+        if content.is_dir():
+            for name in ("meetings", "articles"):
+                (content / name).mkdir(exist_ok=True)
+            folders += [content / name for name in ("meetings", "articles", "data")]
+        folders.append(self.folder(config, "templates"))
+        return [folder for folder in folders if folder.is_dir()]

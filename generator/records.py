@@ -50,7 +50,7 @@ from generator.statefiles import (
     state_path,
     state_text,
 )
-from generator.yamlio import atomic_write, render_front_matter
+from generator.yamlio import BatchWrite, atomic_write, render_front_matter
 
 __all__ = ["SaveReport", "atomic_write", "check_content", "load_corpus", "save_ingest"]
 
@@ -463,25 +463,26 @@ def _apply(content: Path, plan: Plan, parsed: dict[str, dict[str, ParsedRecord]]
            known: tuple[ExtractCache, set[tuple[str, str]]]) -> SaveReport:
     written, kept_edits, conflicts, unchanged = [], [], [], 0
     memo, canonical = known
-    for output in plan.outputs:
-        path = content / output.kind / f"{output.id}.md"
-        before = existing[output.kind].get(output.id)
-        text = _text(path, output, before, (output.kind, output.id) in canonical)
-        # the state first: a crash between the two writes leaves a state that still
-        # describes the old file (see generator.statefiles)
-        atomic_write(state_path(content, output.kind, output.id),
-                     state_text(output, text, path, before.state if before else None))
-        if atomic_write(path, text):
-            written.append(str(path))
-            # unchanged files passed this check when they were read
-            record = parse_record_text(text, str(path), output.kind, output.id)
-            problems += record.problems
-            _remember(memo, output, text, record)
-        else:
-            unchanged += 1
-        kept, conflict = edit_notes(str(path), text, output)
-        kept_edits += kept
-        conflicts += conflict
+    with BatchWrite() as batch:  # every file written, then renamed in this order
+        for output in plan.outputs:
+            path = content / output.kind / f"{output.id}.md"
+            before = existing[output.kind].get(output.id)
+            text = _text(path, output, before, (output.kind, output.id) in canonical)
+            # the state first: a crash between the two renames leaves a state that still
+            # describes the old file (see generator.statefiles)
+            batch.write(state_path(content, output.kind, output.id),
+                        state_text(output, text, path, before.state if before else None))
+            if batch.write(path, text):
+                written.append(str(path))
+                # unchanged files passed this check when they were read
+                record = parse_record_text(text, str(path), output.kind, output.id, ours=True)
+                problems += record.problems
+                _remember(memo, output, text, record)
+            else:
+                unchanged += 1
+            kept, conflict = edit_notes(str(path), text, output)
+            kept_edits += kept
+            conflicts += conflict
     removed = []
     for kind, key in plan.removals:
         (content / kind / f"{key}.md").unlink(missing_ok=True)

@@ -52,7 +52,7 @@ from generator.views import (
     topic_title,
     year_order,
 )
-from generator.yamlio import atomic_write
+from generator.yamlio import BatchWrite
 
 if TYPE_CHECKING:
     from generator.knowledge import KnowledgeBase
@@ -382,9 +382,10 @@ def write_pages(pages: Sequence[RenderedPage], out: Path) -> int:
     """
     written = 0
     root = out.resolve()
-    for page in sorted(pages, key=lambda p: p.path):
-        target = (root / page.path).resolve()
-        if Path(page.path).is_absolute() or not target.is_relative_to(root):
-            raise ValueError(f"{page.path}: page path leaves the output folder")
-        written += atomic_write(target, page.markdown)
+    with BatchWrite() as batch:
+        for page in sorted(pages, key=lambda p: p.path):
+            target = (root / page.path).resolve()
+            if Path(page.path).is_absolute() or not target.is_relative_to(root):
+                raise ValueError(f"{page.path}: page path leaves the output folder")
+            written += batch.write(target, page.markdown)
     return written

@@ -338,7 +338,8 @@ class ParsedRecord:
         return None, None
 
 
-def parse_record_text(text: str, path: str, kind: str, file_id: str) -> ParsedRecord:
+def parse_record_text(text: str, path: str, kind: str, file_id: str, *,
+                      ours: bool = False) -> ParsedRecord:
     """Read and check one record file's text (``kind`` is ``meetings`` or ``articles``).
 
     Args:
@@ -346,13 +347,14 @@ def parse_record_text(text: str, path: str, kind: str, file_id: str) -> ParsedRe
         path: The path to name in problems.
         kind: ``meetings`` or ``articles``.
         file_id: The file name without ``.md``; the record's ``id`` must equal it.
+        ours: the text is what ingest has just rendered (read back faster).
 
     Returns:
         The parsed record; ``fields`` is None when there is any problem.
     """
     try:
         yaml_text, body = split_front_matter(text)
-        node = compose_yaml(yaml_text)
+        node = compose_yaml(yaml_text, ours=ours)
     except YamlProblem as problem:
         found = Problem(path, problem.message, problem.line, problem.column)
         return ParsedRecord(kind, path, None, "", (found,), {})

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, records
+from generator import pipeline, records, yamlio
 from generator.knowledge import load_knowledge
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,7 +139,7 @@ def test_crash_at_every_write_then_newer_articles_give_the_clean_result(
     write_seeds(clean / "seeds", SMALL, 2)
     pipeline.ingest(clean / "seeds", clean / "content", clean)
     expected = snapshot(clean / "content")
-    real = records.atomic_write
+    real, real_rename = records.atomic_write, yamlio._rename
     point = 0
     while True:
         project = tmp_path / f"crash{point}"
@@ -147,14 +147,22 @@ def test_crash_at_every_write_then_newer_articles_give_the_clean_result(
         write_seeds(project / "seeds", SMALL, 1)
         calls = 0
 
-        def crashing(path: Path, data: str | bytes, limit: int = point) -> bool:
+        def crash_at(limit: int = point) -> None:
             nonlocal calls
             calls += 1
             if calls > limit:
                 raise Crash
+
+        def crashing(path: Path, data: str | bytes) -> bool:
+            crash_at()
             return real(path, data)
 
+        def crashing_rename(source: Path, target: Path) -> None:
+            crash_at()
+            real_rename(source, target)
+
         monkeypatch.setattr(records, "atomic_write", crashing)
+        monkeypatch.setattr(yamlio, "_rename", crashing_rename)
         try:
             pipeline.ingest(project / "seeds", project / "content", project, force=True)
         except Crash:
@@ -163,6 +171,7 @@ def test_crash_at_every_write_then_newer_articles_give_the_clean_result(
             break  # every write point has been crashed at
         finally:
             monkeypatch.setattr(records, "atomic_write", real)
+            monkeypatch.setattr(yamlio, "_rename", real_rename)
         write_seeds(project / "seeds", SMALL, 2)
         report = pipeline.ingest(project / "seeds", project / "content", project)
         assert snapshot(project / "content") == expected, f"crash at write {point}"

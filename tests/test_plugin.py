@@ -128,8 +128,13 @@ def test_serve_watches_seeds_records_and_templates(tmp_path: Path) -> None:
     server = FakeServer()
     make_plugin().on_serve(server, config=make_config(tmp_path), builder=None)
     root = tmp_path.resolve()
-    assert server.watched == [str(root / "seeds"), str(root / "content"),
-                              str(root / "templates")]
+    assert server.watched == [str(root / "seeds"), str(root / "content" / "meetings"),
+                              str(root / "content" / "articles"), str(root / "templates")]
+    (root / "content" / "data").mkdir()
+    server = FakeServer()
+    make_plugin().on_serve(server, config=make_config(tmp_path), builder=None)
+    assert str(root / "content" / "data") in server.watched
+    assert not any(".state" in folder for folder in server.watched)
 
 
 def test_serve_keeps_a_memo_and_rewrites_only_changed_pages(
