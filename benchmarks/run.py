@@ -8,7 +8,16 @@ process, timing its wall clock and reading its peak memory (``ru_maxrss``):
 - ``reingest-one``: ingest again after one article changed;
 - ``render``: render the records to Markdown pages (``pipeline.render``) and write them;
 - ``mkdocs``: ``mkdocs build`` of those pages with the Material theme (only for
-  N <= ``--mkdocs-max``: a build of the unpruned site grows with N squared).
+  N <= ``--mkdocs-max``: a build of the unpruned site grows with N squared);
+- ``site``: what ``make site`` does from nothing: ``mkdocs build`` of the project's
+  settings with the briefing plugin, into an empty content folder with an empty extraction
+  cache (ingest, render, build and the site check); compare with ``mkdocs``;
+- ``blog``: the nearest peer, ``mkdocs build`` of the same meetings as Material blog posts
+  (``blog.py``; only for N <= ``--mkdocs-max``);
+- ``preview``: ``mkdocs serve --dirty`` of the site, seconds from saving an edited record
+  until its page shows the edit (row ``preview-record``) and from saving an edited article
+  until the rebuild is done (row ``preview-article``), the median of ``--preview-repeats``
+  edits each (``preview.py``; only for N <= ``--mkdocs-max``).
 
 Writes ``results.json``, ``results.md`` (a table) and ``results.png`` (time against N
 for each stage, log-log) into ``--out``.
@@ -24,6 +33,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -34,14 +44,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
-STAGES = ("ingest", "reingest", "reingest-one", "render", "mkdocs")
-MKDOCS_YML = """site_name: Benchmark
-docs_dir: {docs}
-site_dir: {site}
-theme:
-  name: material
-  features: [navigation.prune]
-"""
+BUILDS = ("ingest", "reingest", "reingest-one", "render", "mkdocs", "site", "blog")  # timed
+STAGES = (*BUILDS, "preview")  # what --stages chooses from
+ROWS = (*BUILDS, "preview-record", "preview-article")  # the rows of the table, in order
+SITE_STAGES = ("mkdocs", "site", "blog", "preview")  # only for N <= --mkdocs-max
 
 
 def child(stage: str, work: Path) -> None:
@@ -56,14 +62,32 @@ def child(stage: str, work: Path) -> None:
         result = pipeline.render(content, ROOT / "templates", root=work)
         write_pages(result.pages, work / "docs")
     elif stage == "mkdocs":
-        from mkdocs.commands.build import build
-        from mkdocs.config import load_config
+        import yaml
+        from blog import site_settings
 
-        (work / "mkdocs.yml").write_text(MKDOCS_YML.format(docs=work / "docs",
-                                                           site=work / "site"), "utf-8")
-        build(load_config(str(work / "mkdocs.yml")))
+        config = {"site_name": "Benchmark", "docs_dir": str(work / "docs"),
+                  "site_dir": str(work / "site"), **site_settings()}
+        (work / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
+        mkdocs_build(work / "mkdocs.yml")
+    elif stage == "site":
+        mkdocs_build(work / "site-build" / "mkdocs.yml")
+    elif stage == "blog":
+        mkdocs_build(work / "blog" / "mkdocs.yml")
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the ingest pool's
     print(json.dumps({"children_maxrss_kib": workers}))
+
+
+def mkdocs_build(config_file: Path) -> None:
+    """What ``mkdocs build`` does: load the settings, start the plugins, build."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
 
 
 def touch_one(corpus: Path) -> None:
@@ -94,27 +118,73 @@ def timed(stage: str, work: Path, env: dict[str, str]) -> tuple[float, float, in
     return seconds, max(usage.ru_maxrss, workers) / 1024, process.returncode
 
 
-def run_size(size: int, stages: list[str], base: Path, seed: int,
-             mkdocs_max: int) -> list[dict[str, object]]:
+def run_size(size: int, stages: list[str], base: Path, seed: int, mkdocs_max: int,
+             repeats: int = 3) -> list[dict[str, object]]:
     """Every chosen stage on a corpus of ``size`` articles."""
     from make_corpus import write_corpus
 
     work = base / f"n{size}"
     shutil.rmtree(work, ignore_errors=True)
     write_corpus(work / "corpus", size, seed)
-    env = {**os.environ, "BRIEFING_CACHE": str(work / "cache"), "CI": "true"}
+    env = {**os.environ, "BRIEFING_CACHE": str(work / "cache"), "CI": "true",
+           "NO_MKDOCS_2_WARNING": "1"}
     rows: list[dict[str, object]] = []
     for stage in STAGES:
-        if stage not in stages or (stage == "mkdocs" and size > mkdocs_max):
+        if stage not in stages or (stage in SITE_STAGES and size > mkdocs_max):
             continue
-        if stage == "reingest-one":
-            touch_one(work / "corpus")
-        seconds, mib, status = timed(stage, work, env)
-        rows.append({"n": size, "stage": stage, "seconds": round(seconds, 3),
-                     "peak_mib": round(mib, 1), "status": status})
-        print(f"N={size:>6} {stage:<13} {seconds:8.2f} s {mib:8.1f} MiB"
-              + ("" if status == 0 else f" (exit {status})"), flush=True)
+        found = (preview_rows(size, work, env, repeats) if stage == "preview"
+                 else [build_row(size, stage, work, env)])
+        for row in found:
+            print(f"N={size:>6} {row['stage']:<15} {row['seconds']:8.2f} s "
+                  f"{row['peak_mib']:8.1f} MiB"
+                  + ("" if row["status"] == 0 else f" (exit {row['status']})"), flush=True)
+        rows += found
     return rows
+
+
+def row_of(size: int, stage: str, seconds: float, mib: float,
+           status: int) -> dict[str, object]:
+    """One row of the results."""
+    return {"n": size, "stage": stage, "seconds": round(seconds, 3), "peak_mib": round(mib, 1),
+            "status": status}
+
+
+def build_row(size: int, stage: str, work: Path, env: dict[str, str]) -> dict[str, object]:
+    """Time one stage in its own process, after its untimed preparation."""
+    if stage == "reingest-one":
+        touch_one(work / "corpus")
+    if stage == "site":  # from nothing: no records, no cache (untimed preparation)
+        from preview import write_config
+
+        write_config(work, "site-build", work / "site-build" / "content")
+        env = {**env, "BRIEFING_CACHE": str(work / "site-build" / "cache")}
+    if stage == "blog":
+        from blog import write_blog
+
+        _, posts, _ = write_blog(work)  # the peer's sources: not part of its build time
+        if not posts:
+            sys.stderr.write(f"blog: no meeting records in {work / 'content'}; "
+                             "run the ingest and render stages first\n")
+            return row_of(size, stage, 0.0, 0.0, 1)
+    return row_of(size, stage, *timed(stage, work, env))
+
+
+def preview_rows(size: int, work: Path, env: dict[str, str],
+                 repeats: int) -> list[dict[str, object]]:
+    """``preview-record`` and ``preview-article``: the median seconds of their edits, and
+    the peak memory of the server; each edit's seconds are kept as ``samples``."""
+    from preview import PreviewError, measure
+
+    try:
+        result = measure(work, env, repeats)
+    except (PreviewError, OSError) as err:
+        sys.stderr.write(f"preview: {err}\n")
+        return [row_of(size, name, 0.0, 0.0, 1) for name in ROWS if name.startswith("prev")]
+    return [{**row_of(size, name, statistics.median(samples), result.peak_mib, 0),
+             "samples": [round(s, 3) for s in samples],
+             "startup_seconds": round(result.startup, 3)}
+            for name, samples in (("preview-record", result.record),
+                                  ("preview-article", result.article))]
 
 
 def write_table(rows: list[dict[str, object]], out: Path) -> None:
@@ -128,11 +198,40 @@ def write_table(rows: list[dict[str, object]], out: Path) -> None:
     for row in rows:
         lines.append(f"| {row['n']:,} | {row['stage']} | {row['seconds']:.2f} | "
                      f"{row['peak_mib']:.0f} | {row['status']} |")
+    lines += _notes({str(row["stage"]) for row in rows})
+    lines += _site_ratios(rows)
     growth = _growth(rows)
     if growth:
         lines += ["", "Growth from the second-largest to the largest size:", ""]
         lines += [f"- {stage}: x{factor:.1f}" for stage, factor in sorted(growth.items())]
     (out / "results.md").write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def _notes(stages: set[str]) -> list[str]:
+    notes = []
+    if "blog" in stages:
+        notes.append("- `blog`: the nearest peer, the same meetings as Material blog posts "
+                     "(categories, tags) built by Material's blog plugin; compare with `mkdocs`.")
+    if stages & {"preview-record", "preview-article"}:
+        notes.append("- `preview-record`, `preview-article`: seconds from saving an edited "
+                     "record (article) until `mkdocs serve --dirty` shows it (has rebuilt), "
+                     "the median of the edits (each in `results.json`); peak MiB of the "
+                     "server process.")
+    return ["", *notes] if notes else []
+
+
+def _site_ratios(rows: list[dict[str, object]]) -> list[str]:
+    """``site`` (make site from nothing) against ``mkdocs`` (a bare build of the same
+    pages), per N: the generator's share of a whole build."""
+    time_of = {(r["n"], r["stage"]): float(str(r["seconds"])) for r in rows
+               if r["status"] == 0}
+    sizes = [n for n in sorted({int(str(r["n"])) for r in rows})
+             if (n, "site") in time_of and time_of.get((n, "mkdocs"), 0) > 0]
+    ratios = [f"- N = {n:,}: site {site:.1f} s, bare mkdocs {bare:.1f} s: x{site / bare:.2f}"
+              for n, site, bare in ((n, time_of[(n, "site")], time_of[(n, "mkdocs")])
+                                    for n in sizes)]
+    return ["", "`site` (make site from nothing) against `mkdocs` (bare build of the same "
+            "pages):", "", *ratios] if ratios else []
 
 
 def _growth(rows: list[dict[str, object]]) -> dict[str, float]:
@@ -141,7 +240,7 @@ def _growth(rows: list[dict[str, object]]) -> dict[str, float]:
         return {}
     time_of = {(r["n"], r["stage"]): float(str(r["seconds"])) for r in rows}
     return {str(stage): time_of[(sizes[-1], stage)] / time_of[(sizes[-2], stage)]
-            for stage in STAGES if (sizes[-1], stage) in time_of and (sizes[-2], stage) in
+            for stage in ROWS if (sizes[-1], stage) in time_of and (sizes[-2], stage) in
             time_of and time_of[(sizes[-2], stage)] > 0}
 
 
@@ -153,9 +252,9 @@ def write_plot(rows: list[dict[str, object]], out: Path) -> None:
     from matplotlib import pyplot
 
     figure, axes = pyplot.subplots(figsize=(7, 4.5), dpi=100)
-    for stage in STAGES:
+    for stage in ROWS:
         points = sorted((int(str(r["n"])), float(str(r["seconds"]))) for r in rows
-                        if r["stage"] == stage)
+                        if r["stage"] == stage and float(str(r["seconds"])) > 0)
         if points:
             axes.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=stage)
     axes.set_xscale("log")
@@ -176,12 +275,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated N")
     parser.add_argument("--stages", default=",".join(STAGES), help="comma-separated stages")
     parser.add_argument("--mkdocs-max", type=int, default=1000,
-                        help="largest N for the mkdocs stage")
+                        help="largest N for the mkdocs, blog and preview stages")
+    parser.add_argument("--preview-repeats", type=int, default=3,
+                        help="edits of each kind in the preview stage (the median is reported)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--work", type=Path, default=None,
                         help="scratch folder (default: a temporary one, removed after)")
-    parser.add_argument("--child", choices=STAGES, help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=BUILDS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args.child, args.work)
@@ -194,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     base = args.work or Path(tempfile.mkdtemp(prefix="briefing-bench-"))
     try:
         rows = [row for size in sizes
-                for row in run_size(size, stages, base, args.seed, args.mkdocs_max)]
+                for row in run_size(size, stages, base, args.seed, args.mkdocs_max,
+                                    args.preview_repeats)]
     finally:
         if args.work is None:
             shutil.rmtree(base, ignore_errors=True)

@@ -42,17 +42,37 @@ def test_corpus_has_copies_meetings_and_distractors(tmp_path: Path) -> None:
 
 
 def test_benchmark_runs_end_to_end(tmp_path: Path) -> None:
-    out = tmp_path / "results"
+    out, work = tmp_path / "results", tmp_path / "work"
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "30",
-                           "--out", str(out), "--work", str(tmp_path / "work")],
+                           "--preview-repeats", "1", "--out", str(out), "--work", str(work)],
                           capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     rows = json.loads((out / "results.json").read_text("utf-8"))
     assert [r["stage"] for r in rows] == ["ingest", "reingest", "reingest-one", "render",
-                                          "mkdocs"]
-    assert all(r["seconds"] > 0 and r["peak_mib"] > 0 for r in rows)
-    assert "| 30 | ingest |" in (out / "results.md").read_text("utf-8")
+                                          "mkdocs", "site", "blog", "preview-record",
+                                          "preview-article"]
+    assert all(r["seconds"] > 0 and r["peak_mib"] > 0 and r["status"] == 0 for r in rows)
+    for row in rows[-2:]:  # one edit each, shown by a server that was up
+        assert row["samples"] == [row["seconds"]] and row["startup_seconds"] > 0
+    table = (out / "results.md").read_text("utf-8")
+    assert "| 30 | ingest |" in table and "| 30 | blog |" in table
+    assert "- N = 30: site " in table  # make site against a bare build of the same pages
+    built = work / "n30" / "site-build"
+    assert sorted(p.stem for p in (built / "content" / "meetings").glob("*.md")) == \
+        sorted(p.stem for p in (work / "n30" / "content" / "meetings").glob("*.md"))
+    assert (built / "site" / "index.html").is_file()
+    assert "| 30 | preview-record |" in table and "| 30 | preview-article |" in table
     assert (out / "results.png").read_bytes().startswith(b"\x89PNG")
+    meetings = sorted(p.stem for p in (work / "n30" / "content" / "meetings").glob("*.md"))
+    posts = sorted(p.stem for p in (work / "n30" / "blog" / "docs" / "blog" / "posts").iterdir())
+    assert posts == meetings and len(posts) > 5
+    site = work / "n30" / "blog" / "site" / "blog"
+    assert (site / "index.html").is_file()
+    assert list((site / "category").glob("*/index.html"))
+    assert list((site / "archive").glob("*/index.html"))
+    # the server stopped cleanly: MkDocs removed its build folder on the way out
+    assert not list((work / "n30" / "preview" / "tmp").iterdir())
+    assert "Shutting down" in (work / "n30" / "preview" / "serve.log").read_text("utf-8")
 
 
 def naive_cluster(items: Sequence[Item], near: dict[str, tuple[NearDuplicate, ...]],
