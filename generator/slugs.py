@@ -55,7 +55,7 @@ def file_id(stem: str) -> str:
     if SAFE_FILE_ID.fullmatch(stem) and ".." not in stem:
         return stem
     folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
-    base = NOT_FILE_ID.sub("-", folded).replace("..", ".").strip("-._")[:80].rstrip("-._")
+    base = re.sub(r"\.{2,}", ".", NOT_FILE_ID.sub("-", folded)).strip("-._")[:80].rstrip("-._")
     raw = stem.encode("utf-8", "surrogateescape")
     digest = hashlib.sha256(raw).hexdigest()[:8]
     return f"{base}-{digest}" if base else f"article-{digest}"

@@ -111,3 +111,8 @@ def test_clean_text_and_printable_leave_nothing_invisible(text: str) -> None:
     cleaned, shown = clean_text(text), printable(text)
     assert all(unicodedata.category(c) not in ("Cc", "Cf", "Cs") for c in cleaned if c != "\n")
     assert all(unicodedata.category(c) not in ("Cc", "Cf", "Cs") for c in shown)
+
+
+def test_runs_of_dots_never_survive_in_a_file_id() -> None:
+    for stem in ("0...0", "a....b", "x.. ..y", "...."):
+        assert ".." not in file_id(stem), stem
