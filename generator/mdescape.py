@@ -39,6 +39,14 @@ WHITESPACE = re.compile(r"\s+")
 BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
 
 
+# md_inline's character mapping: entities, backslash escapes, control characters dropped
+INLINE_TABLE = {
+    **{code: None for code in (*range(32), *range(0x7F, 0xA0))},  # they carry no text
+    **{ord(char): "\\" + char for char in MARKDOWN_SPECIAL},
+    **{ord(char): entity for char, entity in HTML_ENTITIES.items()},
+}
+
+
 def md_inline(value: object) -> str:
     """Escape ``value`` so it renders as literal text inside one Markdown line.
 
@@ -65,15 +73,7 @@ def md_inline(value: object) -> str:
         marker = start[0]
         out.append(marker[:-1] + "\\" + marker[-1])
         text = text[len(marker):]
-    for char in text:
-        if char in HTML_ENTITIES:
-            out.append(HTML_ENTITIES[char])
-        elif char in MARKDOWN_SPECIAL:
-            out.append("\\" + char)
-        elif ord(char) < 32 or 0x7F <= ord(char) < 0xA0:
-            continue  # control characters carry no text
-        else:
-            out.append(char)
+    out.append(text.translate(INLINE_TABLE))
     return "".join(out)
 
 

@@ -23,6 +23,13 @@ from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
 from generator.knowledge import KnowledgeBase, load_knowledge
+from generator.mdescape import (
+    HTML_ENTITIES,
+    LINE_START,
+    MARKDOWN_SPECIAL,
+    WHITESPACE,
+    md_inline,
+)
 from generator.models import (
     ArticleRecord,
     Corpus,
@@ -116,7 +123,7 @@ def rendered_html(v: dict[str, Any]) -> dict[str, str]:
         (root / "seeds").mkdir()
         (root / "seeds" / "art.txt").write_text(v["article"], "utf-8")
         pages = render_pages(corpus, knowledge(), TEMPLATES, full_text=True, root=root)
-    pages += (render_book(corpus, knowledge().taxonomy, TEMPLATES),)
+    pages += tuple(render_book(corpus, knowledge().taxonomy, TEMPLATES))
     return {page.path: to_html(page.markdown) for page in pages}
 
 
@@ -155,3 +162,30 @@ def test_the_check_would_catch_markup_that_was_not_escaped(payload: str) -> None
     pages = rendered_html(values)
     assert unsafe(pages) == []
     assert any("alert(1)" in html for html in pages.values())
+
+
+def _inline_one_char_at_a_time(value: str) -> str:
+    """md_inline as first written, one character at a time: the reference for the table."""
+    text = WHITESPACE.sub(" ", value).strip()
+    out: list[str] = []
+    if text.startswith("="):
+        out.append("&#61;")
+        text = text[1:]
+    start = LINE_START.match(text)
+    if start:
+        out.append(start[0][:-1] + "\\" + start[0][-1])
+        text = text[len(start[0]):]
+    for char in text:
+        if char in HTML_ENTITIES:
+            out.append(HTML_ENTITIES[char])
+        elif char in MARKDOWN_SPECIAL:
+            out.append("\\" + char)
+        elif not (ord(char) < 32 or 0x7F <= ord(char) < 0xA0):
+            out.append(char)
+    return "".join(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=120))
+def test_inline_escaping_by_table_equals_the_character_loop(value: str) -> None:
+    assert md_inline(value) == _inline_one_char_at_a_time(value)
