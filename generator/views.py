@@ -295,10 +295,13 @@ def evidence_order(ev: Evidence) -> tuple[str, int, str, str]:
 def source_views(record: MeetingRecord, articles: dict[str, ArticleRecord],
                  text_pages: Collection[str]) -> tuple[SourceView, ...]:
     """A meeting's sources numbered by id, with their paraphrases and full-text pages."""
-    labels = {a.id: a.headline or a.id for a in articles.values()}
+    def label(key: str) -> str:
+        found = articles.get(key)
+        return (found.headline or found.id) if found is not None else key
+
     return tuple(
         SourceView(n, sid, articles.get(sid), tuple(
-            (d.id, labels.get(d.id, d.id), d.similarity)
+            (d.id, label(d.id), d.similarity)
             for d in sorted(articles[sid].near_duplicates, key=lambda d: d.id)
         ) if sid in articles else (), article_slug(sid) if sid in text_pages else None)
         for n, sid in enumerate(sorted(set(record.sources)), start=1))

@@ -1,20 +1,36 @@
-"""Near duplicates: paraphrases found through MinHash/LSH, unrelated texts not."""
+"""Near duplicates: paraphrases and copies found, exactly as a pair-by-pair comparison
+would find them, unrelated texts not."""
 
 from __future__ import annotations
 
+import itertools
+import os
+import pickle
+import random
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from generator import duplicates
 from generator.duplicates import (
+    CONTAINMENT,
+    THRESHOLD,
     article_text,
-    candidate_pairs,
     containment,
     content_shingles,
     find_near_duplicates,
     jaccard,
     shingles,
-    signature,
+    sketch,
 )
-from generator.sources import list_article_files, read_article
+from generator.models import NearDuplicate, SourceArticle
+from generator.sources import list_article_files, read_article, split_sentences
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DATA = Path(__file__).parent / "data" / "a1_dups"
 
@@ -29,14 +45,17 @@ def test_paraphrase_is_a_near_duplicate_and_unrelated_is_not() -> None:
     assert found["032_other"] == ()
 
 
-def test_minhash_estimates_jaccard() -> None:
+def test_overlapping_word_runs_are_found() -> None:
     a = shingles(" ".join(f"w{i}" for i in range(200)))
     b = shingles(" ".join(f"w{i}" for i in range(40, 240)))
-    exact = jaccard(a, b)
-    sa, sb = signature(a), signature(b)
-    estimate = sum(x == y for x, y in zip(sa, sb, strict=True)) / len(sa)
-    assert abs(estimate - exact) < 0.15
-    assert ("a", "b") in candidate_pairs({"a": sa, "b": sb})
+    assert len(a) == len(b) == 199
+    assert jaccard(a, b) == 159 / 239
+    articles = [make_article(key, "\n".join(" ".join(f"w{i}" for i in range(s, s + 10)) + "."
+                                             for s in range(start, start + 200, 10)))
+                for key, start in (("a", 0), ("b", 40))]
+    (dup,) = find_near_duplicates(articles)["a"]
+    assert dup.id == "b" and dup.similarity >= round(159 / 239, 3)
+    assert (dup,) == brute_force(articles)["a"]
 
 
 def test_identical_texts_score_one() -> None:
@@ -77,3 +96,113 @@ def test_containment_needs_enough_content_and_ignores_function_words() -> None:
     assert containment(content_shingles(long_text),
                        content_shingles("the and of " + long_text + " with")) == 1.0
     assert content_shingles("the ministers met") == content_shingles("ministers met")
+
+
+# --- issue 6: exact all-pairs at scale (frequent bit columns + rare inverted lists)
+
+VOCAB = [f"w{i}" for i in range(400)]
+
+
+def make_article(ident: str, text: str) -> SourceArticle:
+    """An article whose lines are the given text's lines (no file needed)."""
+    return SourceArticle(ident, f"{ident}.txt", "", "utf-8", text, split_sentences(ident, text))
+
+
+def story(rng: random.Random, lines: int, vocab: list[str] = VOCAB) -> str:
+    return "\n".join(" ".join(rng.choice(vocab) for _ in range(12)) + "." for _ in range(lines))
+
+
+def brute_force(articles: list[SourceArticle]) -> dict[str, tuple[NearDuplicate, ...]]:
+    """The definition, pair by pair, with Python sets."""
+    sets = {a.id: (shingles(article_text(a)), content_shingles(article_text(a)))
+            for a in articles}
+    found: dict[str, list[NearDuplicate]] = {key: [] for key in sets}
+    for first, second in itertools.combinations(sorted(sets), 2):
+        word = jaccard(sets[first][0], sets[second][0])
+        contained = containment(sets[first][1], sets[second][1])
+        if word >= THRESHOLD or contained >= CONTAINMENT:
+            similarity = round(max(word, contained), 3)
+            found[first].append(NearDuplicate(second, similarity))
+            found[second].append(NearDuplicate(first, similarity))
+    return {key: tuple(value) for key, value in sorted(found.items())}
+
+
+@pytest.mark.parametrize("rare", [2, 6, 48, 10_000])
+def test_answer_is_the_all_pairs_answer(rare: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever shingles count as frequent, every pair over a threshold is found, no other."""
+    monkeypatch.setattr(duplicates, "RARE", rare)
+    rng = random.Random(5)
+    small = [f"vox{i}" for i in range(12)]  # a small vocabulary: many pairs near the thresholds
+    articles = [make_article(f"t{i:03d}", story(rng, rng.randint(1, 6), small))
+                for i in range(80)]
+    base = story(rng, 8)
+    articles += [make_article("copy", base), make_article("page", story(rng, 20) + "\n" + base),
+                 make_article("orig", base), make_article("empty", "Hi.")]
+    expected = brute_force(articles)
+    assert sum(len(v) for v in expected.values()) > 40  # the case is not trivial
+    assert find_near_duplicates(articles) == expected
+
+
+def test_sketches_are_the_same_in_another_process() -> None:
+    text = "The ministers of Italy and Canada agreed on research stations in the Arctic."
+    article = make_article("a", text)
+    mine = sketch(article)
+    code = ("import sys; from tests.test_duplicates import make_article; "
+            "from generator.duplicates import sketch; "
+            "s = sketch(make_article('a', sys.argv[1])); print(s.words.hex(), s.content.hex())")
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        out = subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True,
+                             check=True, env=env, cwd=ROOT).stdout.split()
+        assert out == [mine.words.hex(), mine.content.hex()]
+    assert len(mine.words) == 8 * len(shingles(text)) and mine.words
+    assert pickle.loads(pickle.dumps(mine)) == mine
+
+
+def test_similar_template_articles_give_few_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Articles sharing a boilerplate lead and closing but with their own story in between:
+    the boilerplate is frequent, so it makes no candidates, and the pairs counted exactly
+    grow with the number of articles, not with its square."""
+    counted: list[int] = []
+    dense: list[int] = []
+    count = duplicates.Overlaps.count
+
+    def counting(self: duplicates.Overlaps, first: Any, second: Any, bits: Any) -> Any:
+        counted.append(len(first))
+        return count(self, first, second, bits)
+
+    def measured(blocks: Any) -> Any:
+        def wrapper(index: duplicates.Overlaps) -> Iterator[tuple[Any, Any]]:
+            for rows, columns in blocks(index):
+                dense.append(len(rows) * len(columns))
+                yield rows, columns
+        return wrapper
+
+    monkeypatch.setattr(duplicates.Overlaps, "count", counting)
+    for name in ("_word_blocks", "_content_blocks"):
+        monkeypatch.setattr(duplicates, name, measured(getattr(duplicates, name)))
+    rng = random.Random(3)
+    lead = "The foreign ministers of the two countries met on the sidelines of the summit."
+    close = "Both sides agreed to stay in close contact and to meet again next year."
+    articles = [make_article(f"s{i:03d}", "\n".join([lead, story(rng, 3), close]))
+                for i in range(300)]
+    articles.append(make_article("s_copy", articles[7].text))
+    found = find_near_duplicates(articles)
+    assert [d.id for d in found["s_copy"]] == ["s007"]
+    assert sum(len(v) for v in found.values()) == 2
+    assert sum(counted) < 3 * len(articles)  # of 45,150 pairs
+    assert sum(dense) == 0
+
+
+def test_copy_embedded_in_a_much_longer_page_is_found() -> None:
+    """A story inside a page ten times its length (word Jaccard about 0.1) among others."""
+    rng = random.Random(11)
+    base = story(rng, 4)
+    page = "\n".join([story(rng, 20), base, story(rng, 20)])
+    others = [make_article(f"o{i:02d}", story(rng, 4)) for i in range(50)]
+    articles = [make_article("story", base), make_article("page", page), *others]
+    assert jaccard(shingles(article_text(articles[0])), shingles(article_text(articles[1]))) < 0.15
+    found = find_near_duplicates(articles)
+    (dup,) = found["story"]
+    assert dup.id == "page" and dup.similarity == 1.0
+    assert all(found[a.id] == () for a in others)
