@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -284,14 +285,27 @@ def find_headline(text: str) -> str | None:
 
 
 def load_agencies(path: Path = PLACES) -> dict[str, str]:
-    """News-agency credits (alias -> publisher name) from the places data file."""
+    """News-agency credits (alias -> publisher name) from the places data file (read once
+    per version of the file, not once per article)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        info = path.stat()
+    except OSError:
         return {}
-    return {str(alias): str(entry["name"]) for entry in data.get("agencies") or []
-            if isinstance(entry, dict) and entry.get("name")
-            for alias in entry.get("aliases") or []}
+    return dict(_agencies(str(path), info.st_mtime_ns, info.st_size))
+
+
+@functools.lru_cache(maxsize=4)
+def _agencies(path: str, mtime_ns: int, size: int) -> tuple[tuple[str, str], ...]:
+    try:
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+    except (OSError, yaml.YAMLError):
+        return ()
+    return tuple((str(alias), str(entry["name"])) for entry in data.get("agencies") or []
+                 if isinstance(entry, dict) and entry.get("name")
+                 for alias in entry.get("aliases") or [])
+
+
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when it is there
 
 
 def find_publisher(text: str, agencies: dict[str, str] | None = None) -> str | None:
