@@ -70,7 +70,8 @@ def state_text(output: Output, text: str, path: Path,
     old = digest(path)
     if before is not None and old is not None and old != new:
         state[PREVIOUS] = {**before, WRITTEN: old}
-    return json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    # one line: the C encoder writes it (indenting would run the pure-Python one)
+    return json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def drop_stale_states(content: Path) -> None:
