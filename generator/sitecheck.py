@@ -216,11 +216,13 @@ def check_html(text: str, shown: str, *, site: Path | None = None, page: str = "
     return scanner.problems
 
 
-def check_search_index(path: Path, shown: str) -> list[Problem]:
+def check_search_index(path: Path, shown: str, part: tuple[int, int] = (0, 1)
+                       ) -> list[Problem]:
     """The problems of a search index: markup that would run when results are shown.
 
     Every entry's ``title`` and ``text`` is scanned as HTML with no script allowed, and its
-    ``location`` (a link in the results) must not use a script scheme.
+    ``location`` (a link in the results) must not use a script scheme. ``part`` (k, n)
+    scans only the entries whose number is k modulo n (so n processes can share the work).
     """
     try:
         index = json.loads(path.read_text("utf-8"))
@@ -231,12 +233,12 @@ def check_search_index(path: Path, shown: str) -> list[Problem]:
         return [Problem(shown, "the search index has no list of docs")]
     problems: list[Problem] = []
     for number, doc in enumerate(docs):
-        if not isinstance(doc, dict):
+        if not isinstance(doc, dict) or number % part[1] != part[0]:
             continue
         where = f"{shown}: docs[{number}] ({short(str(doc.get('location', '')))})"
         for key in ("title", "text"):
             value = doc.get(key)
-            if isinstance(value, str):
+            if isinstance(value, str) and "<" in value:  # without "<" there is no markup
                 problems += [Problem(where, f"{key}: {p.message}")
                              for p in check_html(value, where)]
         location = str(doc.get("location", ""))
@@ -247,7 +249,8 @@ def check_search_index(path: Path, shown: str) -> list[Problem]:
 
 
 def check_site(site: Path, site_url: str | None = None,
-               only: Collection[Path] | None = None) -> tuple[Problem, ...]:
+               only: Collection[Path] | None = None, *, index: bool = True
+               ) -> tuple[Problem, ...]:
     """Scan every HTML file of a built site and its search index.
 
     Args:
@@ -256,6 +259,7 @@ def check_site(site: Path, site_url: str | None = None,
             ``/…`` script paths start from (``/`` when not set).
         only: scan these HTML files only (the pages a dirty ``mkdocs serve`` rebuilt),
             and the search index.
+        index: scan the search index too.
 
     Returns:
         Problems sorted by file and line, each ``site/path.html:line: what``; empty when the
@@ -269,9 +273,8 @@ def check_site(site: Path, site_url: str | None = None,
         text = path.read_text("utf-8", errors="replace")
         problems += check_html(text, f"{site.name}/{page}", site=site, page=page,
                                base_path=base_path)
-    index = site / SEARCH_INDEX
-    if index.is_file():
-        problems += check_search_index(index, f"{site.name}/{SEARCH_INDEX}")
+    if index and (site / SEARCH_INDEX).is_file():
+        problems += check_search_index(site / SEARCH_INDEX, f"{site.name}/{SEARCH_INDEX}")
     return tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message)))
 
 
@@ -321,9 +324,23 @@ class BackgroundChecks:
         try:
             for future in self.futures:
                 self.problems += future.result()
+        except BaseException:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+            raise
+        index = self.site / SEARCH_INDEX
+        shown = f"{self.site.name}/{SEARCH_INDEX}"
+        try:
+            if index.is_file() and self.pool is not None:  # half of the index each
+                half = self.pool.submit(check_search_index, index, shown, (1, 2))
+                self.problems += check_search_index(index, shown, (0, 2))
+                self.problems += half.result()
+            elif index.is_file():
+                self.problems += check_search_index(index, shown)
         finally:
             if self.pool is not None:
                 self.pool.shutdown()
         rest = [p for p in self.site.rglob("*.html") if p not in self.checked]
-        found = [*self.problems, *check_site(self.site, site_url, rest)]
+        found = {*self.problems, *check_site(self.site, site_url, rest, index=False)}
+        # (a search index that cannot be read is reported by both halves: once is enough)
         return tuple(sorted(found, key=lambda p: (p.path, p.line or 0, p.message)))

@@ -172,3 +172,10 @@ def test_background_checks_give_what_check_site_gives(site: Path) -> None:
     found = checks.finish(None)
     assert found == check_site(site)
     assert len({p.path for p in found}) == 5  # four pages and the index
+
+
+def test_background_checks_report_an_unreadable_index_once(site: Path) -> None:
+    (site / "search").mkdir()
+    (site / "search" / "search_index.json").write_text("{not json", "utf-8")
+    found = BackgroundChecks(site, None).finish(None)
+    assert [p.message.split(":")[0] for p in found] == ["cannot read the search index"]
