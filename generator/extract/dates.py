@@ -13,7 +13,9 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+from generator.extract.memo import MEMO_SIZE
 from generator.models import DateFact, Evidence, Sentence
 
 MONTHS = {
@@ -102,6 +104,7 @@ def _mention(match: re.Match[str]) -> DateMention | None:
     return DateMention(year, month, day, match.start(), match.end(), match[0].strip())
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def find_dates(text: str) -> tuple[DateMention, ...]:
     """Every explicit date in ``text``, in order of position.
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ import yaml
 from rapidfuzz.distance import Levenshtein
 
 from generator.errors import DataError
+from generator.extract.memo import MEMO_SIZE
 from generator.models import Problem
 
 HEAD_KINDS = frozenset({"head-of-state", "head-of-government"})
@@ -33,6 +34,10 @@ november december"""))
 STATE = r"[A-Z][\w'’]*(?:\s+(?:of\s+(?:the\s+)?|and\s+)?[A-Z][\w'’]*){0,5}"
 FUZZY_CUTOFF = 88.0
 FUZZY_FAMILY_MIN = 6  # a lone family name this long may carry one typo ("Jaishanker")
+POSSESSIVE = re.compile(r"['’]s\b")
+VARIANT_II = re.compile(r"(?<=\w{3})(?:iy|yy|ij)\b")
+VARIANT_EI = re.compile(r"(?<=\w{3})ey\b")
+KEY_SPLIT = re.compile(r"[\s\-.,]+")
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,25 @@ class PeopleDirectory:
         return index
 
     @cached_property
+    def positions(self) -> dict[str, tuple[int, ...]]:
+        """Name -> where people of that name are in ``people``."""
+        index: dict[str, list[int]] = {}
+        for n, person in enumerate(self.people):
+            index.setdefault(person.name, []).append(n)
+        return {k: tuple(v) for k, v in index.items()}
+
+    def named(self, names: set[str]) -> list[Person]:
+        """The people called any of ``names``, in directory order."""
+        positions = self.positions
+        return [self.people[n] for n in sorted(n for name in names
+                                               for n in positions.get(name, ()))]
+
+    @cached_property
+    def key_list(self) -> tuple[str, ...]:
+        """Every name key, for fuzzy matching (in ``by_key`` order)."""
+        return tuple(self.by_key)
+
+    @cached_property
     def by_family(self) -> dict[str, tuple[Person, ...]]:
         index: dict[str, list[Person]] = {}
         for person in self.people:
@@ -113,15 +137,44 @@ class PeopleDirectory:
         """The known person called ``name`` (any listed spelling or order), if any."""
         return self.by_key.get(name_key(name))
 
+    @cached_property
+    def family_keys(self) -> dict[str, tuple[tuple[str, Person], ...]]:
+        """Each person's family-name key, grouped by its first letter (in people order)."""
+        index: dict[str, list[tuple[str, Person]]] = {}
+        for person in self.people:
+            fam = name_key(person.family)
+            index.setdefault(fam[:1], []).append((fam, person))
+        return {k: tuple(v) for k, v in index.items()}
+
+    @cached_property
+    def _near_memo(self) -> dict[str, Person | None]:
+        return {}
+
     def near_family(self, word: str, among: Sequence[Person] | None = None) -> Person | None:
         """The one person whose family name ``word`` misspells by a letter ("Blinkin")."""
+        if among is None:
+            memo = self._near_memo
+            if word not in memo:
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[word] = self._near(word, None)
+            return memo[word]
+        return self._near(word, among) if among else None
+
+    def may_misspell(self, word: str) -> bool:
+        """Whether ``word`` may be a family name misspelt: one long word, not a country."""
         key = name_key(word)
-        if len(key) < FUZZY_FAMILY_MIN or " " in key or key in self.countries or _is_country(word):
+        return not (len(key) < FUZZY_FAMILY_MIN or " " in key or key in self.countries
+                    or _is_country(word))
+
+    def _near(self, word: str, among: Sequence[Person] | None) -> Person | None:
+        if not self.may_misspell(word):
             return None
-        pool = self.people if among is None else among
-        close = {p.name: p for p in pool
-                 if (fam := name_key(p.family))[:1] == key[:1]
-                 and Levenshtein.distance(fam, key, score_cutoff=1) <= 1}
+        key = name_key(word)
+        pool = self.family_keys.get(key[:1], ()) if among is None else \
+            [(name_key(p.family), p) for p in among]
+        close = {p.name: p for fam, p in pool
+                 if fam[:1] == key[:1] and Levenshtein.distance(fam, key, score_cutoff=1) <= 1}
         return next(iter(close.values())) if len(close) == 1 else None
 
     def is_body(self, name: str) -> bool:
@@ -135,6 +188,7 @@ class PeopleDirectory:
         return next((r for r in self.role_titles if r.phrase.casefold() == folded), None)
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def _is_country(word: str) -> bool:
     try:
         pycountry.countries.lookup(word)
@@ -148,18 +202,21 @@ PLAIN = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "�
                        "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "þ": "th"})
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def fold(text: str) -> str:
+    """``text`` without accents ("Đặng" -> "Dang")."""
     decomposed = unicodedata.normalize("NFKD", text.translate(PLAIN))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def name_key(text: str) -> str:
     """A comparable form of a name: folded, lower case, no initials, honorifics or suffixes."""
-    text = re.sub(r"['’]s\b", "", fold(text).casefold())
+    text = POSSESSIVE.sub("", fold(text).casefold())
     # one spelling for common transliteration variants: Andriy/Andrii, Sergey/Sergei
-    text = re.sub(r"(?<=\w{3})(?:iy|yy|ij)\b", "ii", text)
-    text = re.sub(r"(?<=\w{3})ey\b", "ei", text)
-    words = re.split(r"[\s\-.,]+", text)
+    text = VARIANT_II.sub("ii", text)
+    text = VARIANT_EI.sub("ei", text)
+    words = KEY_SPLIT.split(text)
     return " ".join(w for w in words if len(w) > 1 and w not in DROPPED)
 
 

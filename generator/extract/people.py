@@ -28,10 +28,13 @@ from generator.extract.directory import (
     load_people,
     name_key,
 )
+from generator.extract.memo import TextMemo
 from generator.extract.principals import find_principals
 from generator.models import Evidence, PersonMention, Sentence
 
 __all__ = ["Mention", "PeopleDirectory", "find_people", "load_people"]
+
+HANDLE = re.compile(r"@[\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*")  # "@SecBlinken", blanked out
 
 # --- finding -------------------------------------------------------------------------------
 
@@ -49,6 +52,44 @@ class Mention:
     country: str | None = None
 
 
+@dataclass(frozen=True)
+class _Token:
+    """A capitalised word outside every full mention: perhaps a bare family name."""
+
+    start: int
+    end: int
+    word: str
+    key: str
+    titled: bool  # after a title word ("Minister Hayashi")
+    family: tuple[Person, ...]  # the known people of that family name
+    fuzzable: bool  # a word that may misspell a family name (see ``near_family``)
+
+
+@dataclass(frozen=True)
+class _Text:
+    """What finding people in one sentence's text gives before the rest of the article is
+    known: its full mentions (sentence index 0) and its possible bare family names."""
+
+    full: tuple[Mention, ...]
+    tokens: tuple[_Token, ...]
+
+
+@dataclass
+class _Known:
+    """The people named in full anywhere in the sentences searched together."""
+
+    keys: set[str]
+    directory: PeopleDirectory
+    on: dt.date | None
+    unknown: dict[str, str]  # last name word -> key of a person outside the directory
+    named: list[Person] | None = None  # known people named in full, in directory order
+
+    def named_people(self) -> list[Person]:
+        if self.named is None:
+            self.named = self.directory.named(self.keys)
+        return self.named
+
+
 def find_people(sentences: Sequence[Sentence], directory: PeopleDirectory,
                 on: dt.date | None) -> tuple[PersonMention, ...]:
     """Each distinct person named in ``sentences`` once, with role, country and principal flag.
@@ -62,14 +103,49 @@ def find_people(sentences: Sequence[Sentence], directory: PeopleDirectory,
         People in order of first appearance; principals carry ``participants`` evidence from
         the sentence that shows them taking part, others ``people`` evidence.
     """
-    found = [_full_mentions(s.text, i, directory) for i, s in enumerate(sentences)]
-    known = {m.key for ms in found for m in ms}
-    for i, s in enumerate(sentences):
-        found[i] = _family_mentions(s.text, i, found[i], known, directory, on)
+    texts = [_analysed(directory, s.text) for s in sentences]
+    found = [[_at(m, i) for m in t.full] for i, t in enumerate(texts)]
+    keys = {m.key for ms in found for m in ms}
+    known = _Known(keys, directory, on,
+                   {k.rsplit(" ", 1)[-1]: k for k in sorted(keys) if k.startswith("?")})
+    for i, t in enumerate(texts):
+        found[i] = _family_mentions(t, i, found[i], known)
     mentions = sorted((m for ms in found for m in ms), key=lambda m: (m.index, m.start))
     principal_at = find_principals(sentences, found, directory, on)
     return tuple(_person_mention(key, mentions, principal_at.get(key), sentences, on)
                  for key in dict.fromkeys(m.key for m in mentions))
+
+
+def _at(mention: Mention, index: int) -> Mention:
+    """A copy of a cached mention, in sentence ``index``."""
+    return Mention(mention.key, index, mention.start, mention.end, mention.name,
+                   mention.person, mention.role, mention.country)
+
+
+def _analyse(directory: PeopleDirectory, text: str) -> _Text:
+    """The part of finding people that depends on one sentence's text alone."""
+    full = tuple(_full_mentions(text, 0, directory))
+    return _Text(full, _tokens(text, full, directory))
+
+
+_analysed = TextMemo(_analyse)
+
+
+def _tokens(text: str, full: Sequence[Mention], directory: PeopleDirectory,
+            ) -> tuple[_Token, ...]:
+    """Capitalised words that no full mention covers, each with its name key."""
+    taken = [(m.start, m.end) for m in full]
+    tokens = list(NAME_TOKEN.finditer(text))
+    kept: list[_Token] = []
+    for pos, tok in enumerate(tokens):
+        if not tok[0][0].isupper() or any(s < tok.end() and tok.start() < e for s, e in taken):
+            continue
+        key = name_key(tok[0])
+        titled = pos > 0 and tokens[pos - 1][0].casefold() in directory.title_words
+        family = directory.by_family.get(key, ())
+        kept.append(_Token(tok.start(), tok.end(), tok[0], key, titled, family,
+                           not family and directory.may_misspell(tok[0])))
+    return tuple(kept)
 
 
 def _name_runs(text: str) -> list[list[re.Match[str]]]:
@@ -88,7 +164,7 @@ def _name_runs(text: str) -> list[list[re.Match[str]]]:
 
 def _full_mentions(text: str, index: int, directory: PeopleDirectory) -> list[Mention]:
     """Known full names (exact or fuzzy) and people introduced by a role phrase."""
-    text = re.sub(r"@[\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*", lambda m: " " * len(m[0]), text)
+    text = HANDLE.sub(lambda m: " " * len(m[0]), text)
     found: list[Mention] = []
     for run in _name_runs(text):
         pos = 0
@@ -122,7 +198,7 @@ def _match_span(text: str, run: list[re.Match[str]], pos: int,
         full = [w for w in words if len(w) > 1]  # a middle initial is no name word
         if len(key) < 8 or len(full) < 2 or key.count(" ") != len(full) - 1:
             continue
-        best = process.extractOne(key, list(directory.by_key), scorer=fuzz.ratio,
+        best = process.extractOne(key, directory.key_list, scorer=fuzz.ratio,
                                   score_cutoff=FUZZY_CUTOFF)
         if best:
             return directory.by_key[best[0]], size
@@ -187,33 +263,26 @@ def _near_person(key: str, directory: PeopleDirectory) -> Person | None:
     """The known person a role phrase's unknown name misspells, if exactly one fits."""
     if " " not in key:
         return directory.near_family(key)
-    best = process.extractOne(key, list(directory.by_key), scorer=fuzz.ratio,
+    best = process.extractOne(key, directory.key_list, scorer=fuzz.ratio,
                               score_cutoff=FUZZY_CUTOFF)
     return directory.by_key[best[0]] if best else None
 
 
-def _family_mentions(text: str, index: int, found: list[Mention], known: set[str],
-                     directory: PeopleDirectory, on: dt.date | None) -> list[Mention]:
+def _family_mentions(text: _Text, index: int, found: list[Mention],
+                     known: _Known) -> list[Mention]:
     """Bare family names of people named in full elsewhere, or after a title word."""
-    unknown = {k.rsplit(" ", 1)[-1]: k for k in sorted(known) if k.startswith("?")}
-    taken = [(m.start, m.end) for m in found]
-    tokens = list(NAME_TOKEN.finditer(text))
     result = list(found)
-    for pos, tok in enumerate(tokens):
-        if not tok[0][0].isupper() or any(s < tok.end() and tok.start() < e for s, e in taken):
+    unknown, keys = known.unknown, known.keys
+    for tok in text.tokens:
+        if tok.key in unknown and (tok.titled or unknown[tok.key] in keys):
+            result.append(Mention(unknown[tok.key], index, tok.start, tok.end, tok.word))
             continue
-        key = name_key(tok[0])
-        titled = pos > 0 and tokens[pos - 1][0].casefold() in directory.title_words
-        if key in unknown and (titled or unknown[key] in known):
-            result.append(Mention(unknown[key], index, tok.start(), tok.end(), tok[0]))
-            continue
-        people = directory.by_family.get(key, ())
-        person = _pick_family(people, known, titled, on)
-        if person is None and not people:
-            named = [p for p in directory.people if p.name in known]
-            person = directory.near_family(tok[0], None if titled else named)
+        person = _pick_family(tok.family, keys, tok.titled, known.on) if tok.family else None
+        if person is None and tok.fuzzable:
+            person = known.directory.near_family(
+                tok.word, None if tok.titled else known.named_people())
         if person:
-            result.append(Mention(person.name, index, tok.start(), tok.end(), person.name,
+            result.append(Mention(person.name, index, tok.start, tok.end, person.name,
                                   person))
     return sorted(result, key=lambda m: m.start)
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from generator.extract.directory import HEAD_KINDS, PeopleDirectory
+from generator.extract.memo import MEMO_SIZE
 from generator.models import Sentence
 
 if TYPE_CHECKING:
@@ -66,73 +69,105 @@ ELSEWHEN = re.compile(r"^Previously\b|\b(?:last|previous) (?:week|month|year)\b|
 LABEL = re.compile(r"^\s*([^:“\"]{2,120}):\s")
 FIRST_PERSON = re.compile(rf"\b(?:I|[Ww]e)\b(?:\s+\S+){{0,2}}?\s+(?:{MEET}|{AGREE})")
 QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+MEET_RE = re.compile(MEET)
+PARENS = re.compile(r"\([^)]*\)")
+POSSESSED = re.compile(r"['’]s\s+(?:\S+\s+){0,3}$")
+POSSESSIVE = re.compile(r"['’]s\b")
+PUNCTUATION = re.compile(r"[,.;:“”\"]")
+WORDS = re.compile(r"[\w'’-]+")
+QUOTE_MARK = re.compile(r"[“”\"]")
+AND_I = re.compile(r"\b(?:and|I)\b")
+
+
+Span = tuple[int, int]  # where a person is named in a sentence: (start, end)
 
 
 def _gap_ok(gap: str, limit: int) -> bool:
-    gap = re.sub(r"\([^)]*\)", " ", gap)
+    gap = PARENS.sub(" ", gap)
     return not GAP_BLOCK.search(gap) and len(gap.split()) <= limit
 
 
-def _mention_cue(text: str, mention: Mention, others: list[Mention]) -> bool | None:
+@lru_cache(maxsize=MEMO_SIZE)
+def _mention_cue(text: str, mention: Span, others: tuple[Span, ...]) -> bool | None:
     """True for a meeting cue, False for an agreement cue, None when the mention has none."""
-    before = text[:mention.start]
+    before = text[:mention[0]]
     if FORMER.search(before):
         return None
     if COUNTERPART.search(before) or ATTENDED.search(before):
         return True
     obj = OBJECT.search(before) or DIRECT.search(before)
-    if obj and _gap_ok(_blank(obj["list"], others, obj.start("list")), 25) and not re.search(
-            r"['’]s\s+(?:\S+\s+){0,3}$", before[:obj.start()]):
+    if obj and _gap_ok(_blank(obj["list"], others, obj.start("list")), 25) and not \
+            POSSESSED.search(before[:obj.start()]):
         return None if UNREAL.search(before[:obj.start()]) else True
-    tail = text[mention.end:]
+    tail = text[mention[1]:]
     verb = CUE.search(tail)
-    if verb and _subject_gap_ok(tail[:verb.start()], others, mention.end):
+    if verb and _subject_gap_ok(tail[:verb.start()], others, mention[1]):
         if UNREAL.search(tail[:verb.start()]):
             return None
         return bool(verb["meet"])
-    if _welcomes(tail, others, mention.end) or _pronoun_cue(text, mention, others):
+    if _welcomes(tail, others, mention[1]) or _pronoun_cue(text, mention, others):
         return True
     return None
 
 
-def _subject_gap_ok(gap: str, others: list[Mention], offset: int) -> bool:
+def _subject_gap_ok(gap: str, others: Sequence[Span], offset: int) -> bool:
     """Whether the words between a subject and its verb keep them together."""
     return _gap_ok(RELATIVE.sub(", ", _blank(gap, others, offset)), 20)
 
 
-def _welcomes(tail: str, others: list[Mention], offset: int) -> bool:
+def _welcomes(tail: str, others: Sequence[Span], offset: int) -> bool:
     """"X welcomed [role] Y": a welcome counts as meeting only with a person as object."""
     verb = WELCOME.search(tail)
     if not verb or not _subject_gap_ok(tail[:verb.start()], others, offset) or \
             UNREAL.search(tail[:verb.start()]):
         return False
-    after = sorted((m.start - offset, m.end - offset) for m in others
-                   if m.start - offset >= verb.end())
-    if not after or re.match(r"['’]s\b", tail[after[0][1]:]):
+    after = sorted((start - offset, end - offset) for start, end in others
+                   if start - offset >= verb.end())
+    if not after or POSSESSIVE.match(tail[after[0][1]:]):
         return False  # no one welcomed, or only someone's decision, visit, ...
     between = tail[verb.end():after[0][0]]
-    return not re.search(r"[,.;:“”\"]", between) and len(between.split()) <= 10 and all(
-        w[0].isupper() or w.casefold() in ROLE_WORDS for w in re.findall(r"[\w'’-]+", between))
+    return not PUNCTUATION.search(between) and len(between.split()) <= 10 and all(
+        w[0].isupper() or w.casefold() in ROLE_WORDS for w in WORDS.findall(between))
 
 
-def _pronoun_cue(text: str, mention: Mention, others: list[Mention]) -> bool:
+def _pronoun_cue(text: str, mention: Span, others: Sequence[Span]) -> bool:
     """The sentence's subject, taken up by "he"/"she" before a meeting verb: "X travelled
     to Y, where she was hosted by Z"."""
-    if any(o.start < mention.start for o in others):
+    if any(start < mention[0] for start, _ in others):
         return False
-    hit = PRONOUN.search(text, mention.end)
-    if not hit or re.search(r"[“”\"]", text[mention.end:hit.start()]):
+    hit = PRONOUN.search(text, mention[1])
+    if not hit or QUOTE_MARK.search(text[mention[1]:hit.start()]):
         return False
-    return not any(mention.end <= o.start < hit.start() for o in others)
+    return not any(mention[1] <= start < hit.start() for start, _ in others)
 
 
-def _blank(part: str, others: list[Mention], offset: int) -> str:
+def _blank(part: str, others: Sequence[Span], offset: int) -> str:
     """``part`` (starting at ``offset`` of the sentence) with other people's names removed."""
     chars = list(part)
-    for m in others:
-        for pos in range(max(m.start - offset, 0), min(m.end - offset, len(chars))):
+    for start, end in others:
+        for pos in range(max(start - offset, 0), min(end - offset, len(chars))):
             chars[pos] = " "
-    return re.sub(r"\b(?:and|I)\b", " ", "".join(chars))
+    return AND_I.sub(" ", "".join(chars))
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What ``find_principals`` reads in a sentence's text apart from the people in it."""
+
+    label: int | None  # the end of a speaker label ("Wong: ...")
+    passed: bool  # a credit line, or about another time: no principals here
+    quoted: tuple[Span, ...]
+    first_person: bool | None  # "we met" (True), "we agreed" (False), or neither (None)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _shape(text: str) -> _Shape:
+    label = LABEL.match(text)
+    first = FIRST_PERSON.search(text[label.end():] if label else text)
+    return _Shape(label.end(1) if label else None,
+                  bool(CREDIT.search(text) or ELSEWHEN.search(text)),
+                  tuple(q.span() for q in QUOTED.finditer(text)),
+                  bool(MEET_RE.search(first[0])) if first else None)
 
 
 def find_principals(sentences: Sequence[Sentence], found: list[list[Mention]],
@@ -142,22 +177,20 @@ def find_principals(sentences: Sequence[Sentence], found: list[list[Mention]],
     cues: dict[str, tuple[int, bool]] = {}
     speaker: str | None = None
     for i, sentence in enumerate(sentences):
-        text, mentions = sentence.text, found[i]
-        label = LABEL.match(text)
-        if label:
-            speaker = next((m.key for m in mentions if m.end <= label.end(1)), None)
-        if CREDIT.search(text) or ELSEWHEN.search(text):
+        text, mentions, shape = sentence.text, found[i], _shape(sentence.text)
+        if shape.label is not None:
+            speaker = next((m.key for m in mentions if m.end <= shape.label), None)
+        if shape.passed:
             continue
-        quoted = [q.span() for q in QUOTED.finditer(text)]
-        for m in mentions:
-            if any(s < m.start < e for s, e in quoted):
+        spans = [(m.start, m.end) for m in mentions]
+        for n, m in enumerate(mentions):
+            if any(s < m.start < e for s, e in shape.quoted):
                 continue
-            cue = _mention_cue(text, m, [o for o in mentions if o is not m])
+            cue = _mention_cue(text, spans[n], tuple(spans[:n] + spans[n + 1:]))
             if cue is not None:
                 _add_cue(cues, m.key, i, cue)
-        first = FIRST_PERSON.search(text[label.end():] if label else text)
-        if speaker and first:
-            _add_cue(cues, speaker, i, bool(re.search(MEET, first[0])))
+        if speaker and shape.first_person is not None:
+            _add_cue(cues, speaker, i, shape.first_person)
     return _drop_heads(cues, [m for ms in found for m in ms], directory, on)
 
 

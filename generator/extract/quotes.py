@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+from generator.extract.memo import MEMO_SIZE
 from generator.extract.principals import CREDIT
 from generator.models import Evidence, PersonMention, QuoteFact, Sentence
 
@@ -69,6 +71,11 @@ def _closes(text: str, mark: re.Match[str]) -> bool:
 
 def quote_spans(text: str) -> list[Span]:
     """Every top-level quotation in ``text`` (nested quotes stay inside their outer one)."""
+    return list(_quote_spans(text))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _quote_spans(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     pos = 0
     first = re.search(r"[“”\"]", text)
@@ -86,7 +93,7 @@ def quote_spans(text: str) -> list[Span]:
         inner = text[pos + 1:end].strip().rstrip("”’'\"").strip()
         spans.append(Span(pos, end, inner))
         pos = end
-    return _merge(text, spans)
+    return tuple(_merge(text, spans))
 
 
 def _merge(text: str, spans: list[Span]) -> list[Span]:
@@ -236,8 +243,10 @@ def _lead_in(text: str, people: Sequence[PersonMention],
              last: tuple[str | None, str | None]) -> str | None:
     """The speaker of a paragraph that introduces the next one: "Minister X said:"."""
     tail = text.rstrip()
+    if not tail.endswith(":"):
+        return None
     verbs = list(SAID_RE.finditer(tail))
-    if not tail.endswith(":") or not verbs or len(tail[verbs[-1].end():].split()) > 2:
+    if not verbs or len(tail[verbs[-1].end():].split()) > 2:
         return None
     found = _candidates(tail[:verbs[-1].start()], people, last)
     return found[-1][1] if found else None

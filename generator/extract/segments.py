@@ -12,8 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
+from generator.extract.memo import MEMO_SIZE
 from generator.models import PersonMention, Sentence
+
+NAME_WORD = re.compile(r"[A-Za-z][\w-]+")
+WORD = re.compile(r"[\w-]+")
 
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 CUE = re.compile(r"\b(?:met|meets?|meetings?|talks?|talked|call|conversation|discussions?|"
@@ -54,14 +59,23 @@ SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\b(?:earlier|later) (?:in the day|th
 
 def name_tokens(person: PersonMention) -> set[str]:
     """Words that name a person in a sentence (family and given names, as written)."""
-    words = re.findall(r"[A-Za-z][\w-]+", person.name)
-    return {w.lower() for w in words if len(w) > 2 and w[0].isupper()}
+    return set(_name_words(person.name))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _name_words(name: str) -> frozenset[str]:
+    words = NAME_WORD.findall(name)
+    return frozenset(w.lower() for w in words if len(w) > 2 and w[0].isupper())
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in WORD.findall(text))
 
 
 def mentions(sentence: Sentence, person: PersonMention) -> bool:
     """Whether a sentence names ``person``."""
-    words = {w.lower() for w in re.findall(r"[\w-]+", sentence.text)}
-    return bool(words & name_tokens(person))
+    return not _words(sentence.text).isdisjoint(_name_words(person.name))
 
 
 def planned(text: str, start: int, end: int) -> bool:

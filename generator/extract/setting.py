@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+from generator.extract.memo import MEMO_SIZE, TextMemo
 from generator.extract.places import Event, Gazetteer
 from generator.models import Evidence, PersonMention, Sentence
 
@@ -63,13 +65,26 @@ def find_format(sentences: Sequence[Sentence]) -> tuple[str, Evidence | None]:
     return "in_person", None
 
 
-def _event_matches(text: str, events: Sequence[Event]) -> list[tuple[int, int, Event]]:
+def _event_matches(text: str, events: Sequence[Event]) -> Sequence[tuple[int, int, Event]]:
+    """Where ``text`` names an event (by any alias), by start, longest first."""
+    return _events_in(events, text)
+
+
+def _find_events(events: Sequence[Event], text: str) -> tuple[tuple[int, int, Event], ...]:
     found = []
     for event in events:
         for alias in sorted(event.aliases, key=len, reverse=True):
-            for match in re.finditer(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])", text):
+            for match in _alias_re(alias).finditer(text):
                 found.append((match.start(), match.end(), event))
-    return sorted(found, key=lambda item: (item[0], -item[1]))
+    return tuple(sorted(found, key=lambda item: (item[0], -item[1])))
+
+
+_events_in = TextMemo(_find_events)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _alias_re(alias: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])" + re.escape(alias) + r"(?![\w-])")
 
 
 def _ministers_only(people: Sequence[PersonMention]) -> bool:

@@ -11,15 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from generator.errors import DataError
+from generator.extract.memo import TextMemo
 from generator.models import Evidence, Problem, Sentence, TopicFact
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+UNJOINABLE = re.compile(r"\\\d|\(\?P=|\(\?\(|\(\?[aiLmsux]")  # "\1", "(?P=x)", "(?(1)", "(?i)"
 FINAL_STOP = re.compile(r"[.!?][\"”’')\]]*\s*$")
 
 
@@ -42,10 +45,25 @@ class Topic:
     exclude: tuple[re.Pattern[str], ...] = ()
     threshold: int = 2
 
+    @cached_property
+    def any_term(self) -> re.Pattern[str] | None:
+        """One pattern matching wherever some term's pattern matches (None when the terms
+        cannot be joined: a group reference, an inline flag, mixed flags)."""
+        flags = {term.pattern.flags for term in self.terms}
+        sources = [term.pattern.pattern for term in self.terms]
+        if len(flags) != 1 or any(UNJOINABLE.search(p) for p in sources):
+            return None
+        try:
+            return re.compile("|".join(f"(?:{p})" for p in sources), flags.pop())
+        except re.error:
+            return None
+
     def score(self, text: str) -> int:
         """The weight of this topic's terms in one sentence (each term counted once)."""
         for pattern in self.exclude:
             text = pattern.sub(" ", text)
+        if self.any_term is not None and not self.any_term.search(text):
+            return 0
         total = 0
         for term in self.terms:
             if not term.pattern.search(text):
@@ -165,18 +183,33 @@ def discussion_sentences(sentences: Sequence[Sentence],
     kept: list[Sentence] = []
     skipping = False
     for sentence in sentences:
-        text = sentence.text
-        if any(p.search(text) for p in taxonomy.skip_after):
+        after, final, skip, cue = _filters(taxonomy, sentence.text)
+        if after:
             skipping = True
             continue
-        if skipping and not FINAL_STOP.search(text):
+        if skipping and not final:
             continue
         skipping = False
-        if any(p.search(text) for p in taxonomy.skip):
+        if skip:
             continue
-        if any(p.search(text) for p in taxonomy.cues):
+        if cue:
             kept.append(sentence)
     return kept
+
+
+def _filter_text(taxonomy: Taxonomy, text: str) -> tuple[bool, bool, bool, bool]:
+    """Whether ``text`` starts a run to skip, ends a sentence, is skipped, has a cue."""
+    return (any(p.search(text) for p in taxonomy.skip_after), bool(FINAL_STOP.search(text)),
+            any(p.search(text) for p in taxonomy.skip), any(p.search(text) for p in taxonomy.cues))
+
+
+def _score_text(taxonomy: Taxonomy, text: str) -> tuple[int, ...]:
+    """Each topic's score for ``text``, in taxonomy order."""
+    return tuple(topic.score(text) for topic in taxonomy.topics)
+
+
+_filters = TextMemo(_filter_text)
+_scores = TextMemo(_score_text)
 
 
 def find_topics(sentences: Sequence[Sentence], taxonomy: Taxonomy) -> tuple[TopicFact, ...]:
@@ -191,9 +224,10 @@ def find_topics(sentences: Sequence[Sentence], taxonomy: Taxonomy) -> tuple[Topi
         sentence that contributed, with field ``topics.<id>``.
     """
     usable = discussion_sentences(sentences, taxonomy)
+    table = [_scores(taxonomy, s.text) for s in usable]
     facts: list[TopicFact] = []
-    for topic in taxonomy.topics:
-        scored = [(s, topic.score(s.text)) for s in usable]
+    for n, topic in enumerate(taxonomy.topics):
+        scored = [(s, row[n]) for s, row in zip(usable, table, strict=True)]
         support = [s for s, points in scored if points > 0]
         if support and sum(points for _, points in scored) >= topic.threshold:
             evidence = tuple(Evidence(f"topics.{topic.id}", s.article, s.line, s.text)
