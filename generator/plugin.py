@@ -147,8 +147,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         from generator import sitecheck
 
         site = Path(config.site_dir)
-        if self.store is not None:  # serve: this build's pages
-            problems = sitecheck.check_site(site, config.site_url, self.built)
+        if self.store is not None:  # serve: this build's pages (a whole build checks all)
+            problems = sitecheck.check_site(site, config.site_url, self.built, index=False)
         elif self.checks is not None:
             problems = self.checks.finish(config.site_url)
         else:

@@ -70,7 +70,21 @@ __all__ = ["TopicTitles", "build_site", "date_order", "make_environment", "page_
 
 
 def make_environment(templates: Path) -> jinja2.Environment:
-    """The Jinja environment: strict undefined, no HTML autoescape, Markdown filters."""
+    """The Jinja environment: strict undefined, no HTML autoescape, Markdown filters.
+
+    One environment is kept per templates folder, so templates are compiled once, not on
+    every render (Jinja reloads a template whose file changed)."""
+    key = str(templates.resolve())
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = _ENVIRONMENTS[key] = _new_environment(templates)
+    return env
+
+
+_ENVIRONMENTS: dict[str, jinja2.Environment] = {}
+
+
+def _new_environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
