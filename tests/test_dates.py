@@ -238,3 +238,9 @@ def test_call_with_japan_takes_the_japanese_date() -> None:
 def test_meeting_date_is_null_when_no_source_gives_one() -> None:
     (meeting,) = group_articles([_report("a1", PAIR, None)], load_knowledge(None))[0]
     assert meeting.date is None
+
+
+def test_a_day_early_next_year_is_days_ahead_not_a_year_back() -> None:
+    mention = find_dates("on January 2")[0]
+    assert mention.resolve(D(2022, 12, 30)) == D(2023, 1, 2)  # three days on
+    assert mention.resolve(D(2022, 12, 20)) == D(2022, 1, 2)  # too far ahead: the past one

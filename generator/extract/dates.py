@@ -77,7 +77,8 @@ class DateMention:
             return _safe_date(self.year, self.month, self.day)
         if reference is None:
             return None
-        for year in (reference.year, reference.year - 1):
+        # next year too: "Jan 2" in a report of Dec 30 is three days on, not a year back
+        for year in (reference.year + 1, reference.year, reference.year - 1):
             day = _safe_date(year, self.month, self.day)
             # A report speaks of past days or the next few days, not of next year.
             if day is not None and day <= reference + dt.timedelta(days=7):
