@@ -7,6 +7,7 @@ into the site as they are and renders ``book.md`` like any other page.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,7 +21,6 @@ from generator.models import Corpus, RenderedPage
 from generator.pagememo import PageMemo, templates_digest
 from generator.pubtext import PublishContext
 from generator.render import (
-    PAGE_SIZE,
     Memo,
     TopicTitles,
     build_site,
@@ -38,14 +38,15 @@ if TYPE_CHECKING:
 BOOK_TEMPLATE = "book.md.j2"
 BOOK_PATH = "book.md"
 BRIEF_CLASS = "briefing-brief"  # print.css starts a new page at each element of this class
+BOOK_PART = 20  # briefs on one page of a long book (about 40 printed pages)
 
 
 def render_book(corpus: Corpus, taxonomy: Taxonomy | TopicTitles, templates: Path,
                 memo: Memo | None = None) -> list[RenderedPage]:
     """The briefing book: every meeting brief, oldest first (undated last), for printing.
 
-    Up to :data:`PAGE_SIZE` meetings, the book is ``book.md`` alone. A longer book is cut
-    into parts of at most :data:`PAGE_SIZE` briefs per year (``book/<year>.md``, then
+    Up to :data:`BOOK_PART` meetings, the book is ``book.md`` alone. A longer book is cut
+    into parts of at most :data:`BOOK_PART` briefs per year (``book/<year>.md``, then
     ``book/<year>/2.md``…), and ``book.md`` lists the parts: no page grows with the archive.
 
     Args:
@@ -62,9 +63,12 @@ def render_book(corpus: Corpus, taxonomy: Taxonomy | TopicTitles, templates: Pat
         BriefingError: the template is missing, invalid or uses an undefined value.
     """
     site = build_site(corpus, taxonomy)
-    meetings = tuple(sorted(site.meetings, key=date_order))
+    # the book is read in date order: a brief's links to the series' previous and next
+    # meetings are left out (and an edit to one meeting changes only its own part)
+    meetings = tuple(dataclasses.replace(m, previous=None, next=None)
+                     for m in sorted(site.meetings, key=date_order))
     env = make_environment(templates)
-    if len(meetings) <= PAGE_SIZE:
+    if len(meetings) <= BOOK_PART:
         return [remembered(memo, env, BOOK_TEMPLATE, BOOK_PATH, meetings, site=site,
                            meetings=meetings, brief_class=BRIEF_CLASS, parts=(), part=None,
                            base="")]
@@ -89,16 +93,16 @@ class BookPart:
 
 
 def book_parts(meetings: tuple[MeetingView, ...]) -> tuple[BookPart, ...]:
-    """The book's parts: meetings by year in book order, at most PAGE_SIZE a part."""
+    """The book's parts: meetings by year in book order, at most BOOK_PART a part."""
     years: dict[str, list[MeetingView]] = {}
     for m in meetings:  # already in book order: oldest first, undated last
         years.setdefault(year_label(m), []).append(m)
     parts = []
     for label, items in years.items():
-        for number, start in enumerate(range(0, len(items), PAGE_SIZE), 1):
+        for number, start in enumerate(range(0, len(items), BOOK_PART), 1):
             title = label if number == 1 else f"{label}, part {number}"
             parts.append(BookPart(year_path("book", label, number), title,
-                                  tuple(items[start:start + PAGE_SIZE])))
+                                  tuple(items[start:start + BOOK_PART])))
     return tuple(parts)
 
 

@@ -10,7 +10,7 @@ from test_scale import TAXONOMY, TEMPLATES, Knowledge, meeting
 
 from generator.models import ArticleRecord, Corpus, RenderedPage
 from generator.pagememo import PageMemo, templates_digest
-from generator.publish import BOOK_PATH, publish_pages
+from generator.publish import BOOK_PART, BOOK_PATH, publish_pages
 from generator.render import PAGE_SIZE, render_pages
 
 COUNT = 3 * PAGE_SIZE  # enough for paged years, topics, people and book parts
@@ -54,7 +54,7 @@ def test_an_edit_renders_only_what_shows_it_and_gives_the_full_site() -> None:
 def test_a_long_book_is_cut_into_parts_listed_on_book_md() -> None:
     pages = site(corpus(), None)
     parts = sorted(path for path in pages if path.startswith("book/"))
-    assert parts and all(pages[p].count('class="briefing-brief"') <= PAGE_SIZE for p in parts)
+    assert parts and all(pages[p].count('class="briefing-brief"') <= BOOK_PART for p in parts)
     assert sum(pages[p].count('class="briefing-brief"') for p in parts) == COUNT
     assert all(f"]({p})" in pages[BOOK_PATH] for p in parts)
     assert "](../meetings/" in pages[parts[0]] and "](meetings/" not in pages[parts[0]]
