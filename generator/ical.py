@@ -37,6 +37,8 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line into chunks of at most 75 octets joined by CRLF + space."""
+    if len(line) <= LINE_OCTETS and line.isascii():  # most lines: nothing to fold
+        return line
     chunks: list[str] = []
     current: list[str] = []
     size, limit = 0, LINE_OCTETS

@@ -207,3 +207,13 @@ def test_book_prints_one_brief_per_page_without_navigation(book_site: Path) -> N
 def pdf_pages(pdf: bytes) -> int:
     """How many pages a PDF written by Chromium has (its page objects are not compressed)."""
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_calendar_lines_fold_at_75_octets() -> None:
+    from generator.ical import fold
+
+    assert fold("A" * 75) == "A" * 75
+    assert fold("A" * 76) == "A" * 75 + "\r\n " + "A"
+    folded = fold("é" * 40)  # two octets each: 37 fit on the first line
+    assert folded.split("\r\n ")[0] == "é" * 37
+    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
