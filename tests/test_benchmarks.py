@@ -41,6 +41,22 @@ def test_corpus_has_copies_meetings_and_distractors(tmp_path: Path) -> None:
     assert len({t.split("\n")[0] for t in texts}) > 20
 
 
+def test_corpus_near_duplicates_are_its_copies_and_paraphrases(tmp_path: Path) -> None:
+    truth = tmp_path / "truth.json"
+    write_corpus(tmp_path / "corpus", 400, seed=7, truth=truth)
+    what = json.loads(truth.read_text("utf-8"))
+    near = grouping.find_near_duplicates(
+        [read_article(p) for p in sorted((tmp_path / "corpus").iterdir())])
+    pairs = {(key, other.id) for key, found in near.items() for other in found}
+    made = [(key, item["of"]) for key, item in what.items() if item["of"]]
+    assert len(made) > 100 and all(pair in pairs for pair in made)
+    assert {item["kind"] for item in what.values()} == {"report", "copy", "paraphrase",
+                                                         "distractor"}
+    apart = [(a, b) for a, b in pairs if what[a]["meeting"] != what[b]["meeting"]
+             or what[a]["meeting"] is None]
+    assert len(apart) <= 4  # reports of different meetings are worded differently
+
+
 def test_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     out, work = tmp_path / "results", tmp_path / "work"
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "30",
