@@ -26,7 +26,7 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/python benchmarks/run.py --sizes 100,1000,10000
+	$(BIN)/python benchmarks/run.py --sizes 100,1000,2500,10000 --mkdocs-max 10000
 
 browser:
 	bash scripts/ensure-chromium
