@@ -129,3 +129,19 @@ def test_visiting_a_city_places_the_meeting(gazetteer: Gazetteer) -> None:
     text = "The minister, who is visiting Vientiane to attend the meetings, met Wang."
     (fact,) = places_in(s(text), gazetteer, RANK_STATED)
     assert fact.city == "Vientiane"
+
+
+@pytest.mark.parametrize("text", [
+    "In Nairobi on Monday, the two foreign ministers met for talks on trade.",
+    "At Nairobi's State House, the two ministers held talks.",
+    "Minister Ruto welcomed his Brazilian counterpart Mauro Vieira to Nairobi on Monday.",
+])
+def test_a_sentence_opening_in_a_city_or_welcoming_a_guest_places_the_meeting(
+        gazetteer: Gazetteer, text: str) -> None:
+    assert [f.city for f in places_in(s(text), gazetteer, RANK_STATED)] == ["Nairobi"]
+
+
+def test_a_welcome_far_from_the_city_places_nothing(gazetteer: Gazetteer) -> None:
+    text = ("The minister welcomed the decision taken at the long and difficult session of "
+            "the council last year and looked to Nairobi.")
+    assert places_in(s(text), gazetteer, RANK_STATED) == []

@@ -25,10 +25,12 @@ RANK_STATED = 3  # in a sentence reporting the meeting
 RANK_MENTIONED = 2  # in a sentence about the principals ("Hayashi and Blinken are in X")
 RANK_DATELINE = 1
 
+# "in"/"at" may open the sentence ("In Tokyo on Monday, ..."); a guest is welcomed "to" a
+# city after a name and title ("welcomed his British counterpart James Cleverly to Tokyo")
 _BEFORE_PLACE = re.compile(
-    r"(?:\b(?:in|at|here in|there in|town of|city of|island of|capital of|resort of|"
-    r"held in|arrived in|visiting)|\b(?:welcom\w*|visit\w*|trip|travel\w*)\b[^.;]{0,40}?\bto)\s+"
-    r"(?:the\s+)?(?:[A-Z][\w-]+(?:'s|’s)\s+)?$")
+    r"(?:\b(?:[Ii]n|[Aa]t|here in|there in|town of|city of|island of|capital of|resort of|"
+    r"held in|arrived in|visiting)|\b(?:welcom\w*|visit\w*|trip|travel\w*)\b[^.;]{0,70}?\bto)"
+    r"\s+(?:the\s+)?(?:[A-Z][\w-]+(?:'s|’s)\s+)?$")
 _AFTER_NAME = re.compile(r"^\s*(?:Summit|Declaration|Process|Format|Initiative|Agreement|"
                          r"Dialogue|Accord|Principles|Vision|Statement|Group|Protocol)\b")
 _FUTURE = re.compile(r"\b(?:will|would|to be held|next|upcoming|plans? to|expected to|"
@@ -187,7 +189,7 @@ def _inside_quote(text: str, position: int) -> bool:
 
 def _placed(text: str, start: int, end: int, cue: re.Pattern[str] = _BEFORE_PLACE) -> bool:
     """Whether the name at ``start:end`` is where something happens (not an adjective)."""
-    before = text[max(0, start - 80):start]
+    before = text[max(0, start - 110):start]
     if not cue.search(before) or _AFTER_NAME.match(text[end:]):
         return False
     return not _FUTURE.search(before) and not _PAST.search(before) and \
