@@ -7,8 +7,9 @@ process, timing its wall clock and reading its peak memory (``ru_maxrss``):
 - ``reingest``: ingest again, nothing changed;
 - ``reingest-one``: ingest again after one article changed;
 - ``render``: render the records to Markdown pages (``pipeline.render``) and write them;
-- ``mkdocs``: ``mkdocs build`` of those pages with the Material theme (only for
-  N <= ``--mkdocs-max``: a build of the unpruned site grows with N squared);
+- ``mkdocs``: a bare ``mkdocs build`` of those pages with the project's own settings
+  (Material, its nav and ``not_in_nav``, Markdown extensions, assets) and no briefing
+  plugin (only for N <= ``--mkdocs-max``);
 - ``site``: what ``make site`` does from nothing: ``mkdocs build`` of the project's
   settings with the briefing plugin, into an empty content folder with an empty extraction
   cache (ingest, render, build and the site check); compare with ``mkdocs``;
@@ -62,12 +63,6 @@ def child(stage: str, work: Path) -> None:
         result = pipeline.render(content, ROOT / "templates", root=work)
         write_pages(result.pages, work / "docs")
     elif stage == "mkdocs":
-        import yaml
-        from blog import site_settings
-
-        config = {"site_name": "Benchmark", "docs_dir": str(work / "docs"),
-                  "site_dir": str(work / "site"), **site_settings()}
-        (work / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
         mkdocs_build(work / "mkdocs.yml")
     elif stage == "site":
         mkdocs_build(work / "site-build" / "mkdocs.yml")
@@ -75,6 +70,21 @@ def child(stage: str, work: Path) -> None:
         mkdocs_build(work / "blog" / "mkdocs.yml")
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the ingest pool's
     print(json.dumps({"children_maxrss_kib": workers}))
+
+
+def write_bare_config(work: Path) -> Path:
+    """``work/mkdocs.yml``: the project's own settings (theme, nav, ``not_in_nav``, Markdown
+    extensions, assets) without the briefing plugin, on the rendered pages in ``work/docs``:
+    the bare build that ``site`` is compared with."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8"))
+    config.update(docs_dir=str(work / "docs"), site_dir=str(work / "site"))
+    config["plugins"] = [p for p in config.get("plugins") or []
+                         if not (isinstance(p, dict) and "briefing" in p) and p != "briefing"]
+    shutil.copytree(ROOT / "docs" / "assets", work / "docs" / "assets", dirs_exist_ok=True)
+    (work / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
+    return work / "mkdocs.yml"
 
 
 def mkdocs_build(config_file: Path) -> None:
@@ -153,6 +163,8 @@ def build_row(size: int, stage: str, work: Path, env: dict[str, str]) -> dict[st
     """Time one stage in its own process, after its untimed preparation."""
     if stage == "reingest-one":
         touch_one(work / "corpus")
+    if stage == "mkdocs":
+        write_bare_config(work)
     if stage == "site":  # from nothing: no records, no cache (untimed preparation)
         from preview import write_config
 
