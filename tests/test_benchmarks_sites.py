@@ -131,3 +131,18 @@ def test_the_edited_record_has_a_plain_page_url(tmp_path: Path) -> None:
     assert preview.chosen_record(tmp_path).stem == "2021-02-03-b-c"
     with pytest.raises(preview.PreviewError):
         preview.chosen_record(tmp_path / "nowhere")
+
+
+def test_phases_time_each_part_of_an_ingest(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import phases
+    from make_corpus import write_corpus
+
+    write_corpus(tmp_path / "work" / "n24" / "corpus", 24, 1)
+    monkeypatch.setenv("BRIEFING_CACHE", "off")
+    assert phases.main(["--work", str(tmp_path / "work"), "--out", str(tmp_path / "out")]) == 0
+    table = (tmp_path / "out" / "phases.md").read_text("utf-8")
+    row = next(line for line in table.splitlines() if line.startswith("| 24 |"))
+    assert len(row.split("|")) == len(phases.PHASES) + 3
+    assert all(float(cell) >= 0 for cell in row.split("|")[2:-1])
+    assert (tmp_path / "out" / "phases.png").read_bytes().startswith(b"\x89PNG")

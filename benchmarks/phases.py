@@ -1,0 +1,121 @@
+"""Where an ingest spends its time, phase by phase, for each size a benchmark run left.
+
+After ``run.py --work DIR`` (which keeps each size's corpus and extraction cache in
+``DIR/n<N>/``), this times, in one process per size:
+
+- ``read+extract (cached)``: reading every article and taking its facts from the cache
+  (one process, so that the phases below are not hidden behind a pool);
+- ``near duplicates``: ``find_near_duplicates`` over all articles (exact counts: an inverted
+  index of rare shingles, bit columns for frequent ones; see ``generator/duplicates.py``);
+- ``grouping``: the rest of ``group_articles`` (blocking by person and date window);
+- ``save``: ``records.save_ingest`` into an empty content folder.
+
+Writes ``phases.md`` (a table) and ``phases.png`` (seconds against N, log-log) into
+``--out``. Usage: ``python benchmarks/phases.py --work DIR [--out DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT)]
+
+PHASES = ("read+extract (cached)", "near duplicates", "grouping", "save")
+
+
+def child(work: Path) -> dict[str, float]:
+    """Time each phase of an ingest of ``work/corpus`` (its cache already filled)."""
+    from generator import intake, records
+    from generator.cache import ExtractCache, cache_root, package_version, version_key
+    from generator.duplicates import find_near_duplicates
+    from generator.grouping import group_articles
+    from generator.knowledge import load_knowledge
+    from generator.limits import load_limits
+
+    scratch = Path(tempfile.mkdtemp(prefix="phases-"))
+    try:
+        limits = load_limits(scratch)
+        kb = load_knowledge(scratch)
+        times: dict[str, float] = {}
+        start = time.perf_counter()
+        files, _ = intake.scan_seeds(work / "corpus", work, limits.max_article_bytes)
+        cache = ExtractCache(cache_root(), version_key(package_version(),
+                                                       intake.data_digest(scratch)))
+        found = intake.process_files(files, work, limits, kb, cache, scratch, workers=1)
+        times[PHASES[0]] = time.perf_counter() - start
+        start = time.perf_counter()
+        find_near_duplicates([f.article for f in found.facts], found.sketches)
+        times[PHASES[1]] = time.perf_counter() - start
+        start = time.perf_counter()
+        meetings, articles = group_articles(found.facts, kb, found.sketches)
+        times[PHASES[2]] = time.perf_counter() - start - times[PHASES[1]]
+        start = time.perf_counter()
+        records.save_ingest(scratch / "content", meetings, articles)
+        times[PHASES[3]] = time.perf_counter() - start
+        return times
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--work", type=Path, required=True, help="run.py's --work folder")
+    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child)))
+        return 0
+    sizes = sorted(int(p.name[1:]) for p in args.work.glob("n*") if (p / "corpus").is_dir())
+    rows: dict[int, dict[str, float]] = {}
+    for size in sizes:
+        work = args.work / f"n{size}"
+        env = {**os.environ, "BRIEFING_CACHE": str(work / "cache")}
+        done = subprocess.run([sys.executable, __file__, "--work", str(args.work), "--child",
+                               str(work)], env=env, capture_output=True, text=True, check=True)
+        rows[size] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"N={size:>6} " + "  ".join(f"{k} {v:.2f} s" for k, v in rows[size].items()),
+              flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    write(rows, args.out)
+    return 0
+
+
+def write(rows: dict[int, dict[str, float]], out: Path) -> None:
+    """``phases.md`` and ``phases.png``."""
+    lines = ["# Ingest phases", "", "Seconds in one process (extraction taken from the cache).",
+             "", "| N articles | " + " | ".join(PHASES) + " |",
+             "| ---: |" + " ---: |" * len(PHASES)]
+    lines += [f"| {n:,} | " + " | ".join(f"{rows[n][p]:.2f}" for p in PHASES) + " |"
+              for n in sorted(rows)]
+    (out / "phases.md").write_text("\n".join(lines) + "\n", "utf-8")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(figsize=(7, 4.5), dpi=100)
+    sizes = sorted(rows)
+    for phase in PHASES:
+        axes.plot(sizes, [rows[n][phase] for n in sizes], marker="o", label=phase)
+    axes.set(xscale="log", yscale="log", xlabel="articles", ylabel="seconds",
+             title="Ingest phases against the number of articles")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(out / "phases.png", metadata={"Software": None})
+    pyplot.close(figure)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
