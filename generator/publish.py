@@ -23,14 +23,13 @@ from generator.pubtext import PublishContext
 from generator.render import (
     Memo,
     TopicTitles,
-    build_site,
     date_order,
     make_environment,
     remembered,
     year_label,
     year_path,
 )
-from generator.views import MeetingView
+from generator.views import MeetingView, meeting_views
 
 if TYPE_CHECKING:
     from generator.extract.topics import Taxonomy
@@ -62,22 +61,21 @@ def render_book(corpus: Corpus, taxonomy: Taxonomy | TopicTitles, templates: Pat
     Raises:
         BriefingError: the template is missing, invalid or uses an undefined value.
     """
-    site = build_site(corpus, taxonomy)
     # the book is read in date order: a brief's links to the series' previous and next
     # meetings are left out (and an edit to one meeting changes only its own part)
     meetings = tuple(dataclasses.replace(m, previous=None, next=None)
-                     for m in sorted(site.meetings, key=date_order))
+                     for m in sorted(meeting_views(corpus, taxonomy), key=date_order))
     env = make_environment(templates)
     if len(meetings) <= BOOK_PART:
-        return [remembered(memo, env, BOOK_TEMPLATE, BOOK_PATH, meetings, site=site,
+        return [remembered(memo, env, BOOK_TEMPLATE, BOOK_PATH, meetings,
                            meetings=meetings, brief_class=BRIEF_CLASS, parts=(), part=None,
                            base="")]
     parts = book_parts(meetings)
-    pages = [remembered(memo, env, BOOK_TEMPLATE, BOOK_PATH, parts, site=site, meetings=(),
+    pages = [remembered(memo, env, BOOK_TEMPLATE, BOOK_PATH, parts, meetings=(),
                         brief_class=BRIEF_CLASS, parts=parts, part=None, base="")]
     for part in parts:
         base = "../" * part.path.count("/")
-        pages.append(remembered(memo, env, BOOK_TEMPLATE, part.path, part, site=site,
+        pages.append(remembered(memo, env, BOOK_TEMPLATE, part.path, part,
                                 meetings=part.meetings, brief_class=BRIEF_CLASS, parts=(),
                                 part=part, base=base))
     return pages

@@ -9,6 +9,7 @@ against the schema (``generator.schema``); one bad file is reported and skipped.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,9 +97,12 @@ class SaveReport:
 def record_files(content: Path, kind: str) -> list[Path]:
     """The record files of one kind (``meetings`` or ``articles``), sorted by name."""
     folder = content / kind
-    if not folder.is_dir():
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(folder / e.name for e in entries if e.name.endswith(".md") and
+                          not e.name.startswith(".") and e.is_file())
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(p for p in folder.glob("*.md") if not p.name.startswith(".") and p.is_file())
 
 
 def read_record_file(path: Path, kind: str) -> ParsedRecord:
@@ -141,12 +145,13 @@ _LOADED: dict[tuple[object, ...], _Loaded] = {}
 
 def _file_key(path: Path, kind: str, taxonomy_ids: frozenset[str] | None
               ) -> tuple[object, ...] | None:
+    name = os.path.abspath(path)
     try:
-        info = path.stat()
+        info = os.stat(name)
     except OSError:
         return None
-    return (str(path.resolve()), kind, info.st_ino, info.st_size, info.st_mtime_ns,
-            info.st_ctime_ns, taxonomy_ids)
+    return (name, kind, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+            taxonomy_ids)
 
 
 def _load_one(path: Path, kind: str, taxonomy_ids: frozenset[str] | None) -> _Loaded:

@@ -423,6 +423,16 @@ def person_views(meetings: Sequence[MeetingView], people: PeopleLookup | None = 
         for key in sorted(names, key=lambda k: (names[k].casefold(), k)))
 
 
+def meeting_views(corpus: Corpus, taxonomy: TopicTitles, text_pages: Collection[str] = ()
+                  ) -> list[MeetingView]:
+    """Every meeting's view, newest first, linked to the previous and next of its series."""
+    articles = {a.id: a for a in corpus.articles}
+    people = person_slugs(corpus.meetings)
+    return link_neighbours(sorted(
+        (meeting_view(m, articles, taxonomy, people, text_pages) for m in corpus.meetings),
+        key=newest_first))
+
+
 def build_site(corpus: Corpus, knowledge: Knowledge | TopicTitles,
                published: Collection[str] = (), text_pages: Collection[str] = ()) -> Site:
     """Turn a corpus into the view every template reads.
@@ -437,11 +447,7 @@ def build_site(corpus: Corpus, knowledge: Knowledge | TopicTitles,
     if not hasattr(knowledge, "taxonomy"):
         knowledge = BareKnowledge(cast(TopicTitles, knowledge))
     knowledge = cast(Knowledge, knowledge)
-    articles = {a.id: a for a in corpus.articles}
-    people = person_slugs(corpus.meetings)
-    views = link_neighbours(sorted(
-        (meeting_view(m, articles, knowledge.taxonomy, people, text_pages)
-         for m in corpus.meetings), key=newest_first))
+    views = meeting_views(corpus, knowledge.taxonomy, text_pages)
     return Site(
         meetings=tuple(views),
         topics=topic_views(views, knowledge.taxonomy),

@@ -8,6 +8,7 @@ threshold. All of this is data in ``taxonomy.yaml``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -85,13 +86,20 @@ class Taxonomy:
     skip: tuple[re.Pattern[str], ...] = ()
     skip_after: tuple[re.Pattern[str], ...] = ()
 
-    @property
+    @functools.cached_property
     def ids(self) -> frozenset[str]:
         return frozenset(t.id for t in self.topics)
 
+    @functools.cached_property
+    def _titles(self) -> dict[str, str]:
+        titles: dict[str, str] = {}
+        for t in self.topics:
+            titles.setdefault(t.id, t.title)
+        return titles
+
     def title(self, topic_id: str) -> str:
         """The display title of ``topic_id`` (the id itself when unknown)."""
-        return next((t.title for t in self.topics if t.id == topic_id), topic_id)
+        return self._titles.get(topic_id, topic_id)
 
 
 def load_taxonomy(path: Path) -> Taxonomy:
