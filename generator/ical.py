@@ -37,8 +37,12 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line into chunks of at most 75 octets joined by CRLF + space."""
-    if len(line) <= LINE_OCTETS and line.isascii():  # most lines: nothing to fold
-        return line
+    if line.isascii():  # one octet a character: cut by length
+        if len(line) <= LINE_OCTETS:
+            return line
+        rest = LINE_OCTETS - 1
+        return "\r\n ".join([line[:LINE_OCTETS], *(line[i:i + rest] for i in
+                                                   range(LINE_OCTETS, len(line), rest))])
     chunks: list[str] = []
     current: list[str] = []
     size, limit = 0, LINE_OCTETS

@@ -260,7 +260,11 @@ def listing_pages(env: jinja2.Environment, site: Site, memo: Memo | None = None
                                     every)
     recent = Listing("meetings/index.md", "meetings", "Meetings", "",
                      tuple(every[:RECENT_MEETINGS]), years, "meetings/index.md")
-    pages += [render_template(env, "meetings.md.j2", page.path, site=site, page=page)
+    # these pages show their own meetings, the number of meetings and the timeline's
+    # filter choices (topics, people, formats): that is what the memo keys them by
+    count = len(site.meetings)
+    pages += [remembered(memo, env, "meetings.md.j2", page.path, (page, count), site=site,
+                         page=page)
               for page in (recent, *listings)]
     years, listings = year_listings("timeline", "timeline", "Timeline", "timeline.md", every)
     latest = next((page for page in listings if page.year != "Undated"),
@@ -268,7 +272,11 @@ def listing_pages(env: jinja2.Environment, site: Site, memo: Memo | None = None
     front = Listing("timeline.md", "timeline", "Timeline", latest.year if latest else "",
                     latest.entries if latest else (), years, "timeline.md",
                     latest.pages if latest else ())
-    pages += [render_template(env, "timeline.md.j2", page.path, site=site, page=page)
+    choices = (tuple((t.slug, t.title) for t in site.topics),
+               tuple((p.slug, p.name) for p in site.people), tuple(site.formats())) \
+        if memo else ()
+    pages += [remembered(memo, env, "timeline.md.j2", page.path, (page, choices), site=site,
+                         page=page)
               for page in (front, *listings)]
     for t in site.topics:
         entries = newest(t.meetings)

@@ -217,3 +217,15 @@ def test_calendar_lines_fold_at_75_octets() -> None:
     folded = fold("é" * 40)  # two octets each: 37 fit on the first line
     assert folded.split("\r\n ")[0] == "é" * 37
     assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
+
+
+def test_ascii_folding_matches_octet_folding() -> None:
+    from generator.ical import fold
+
+    for size in (74, 75, 76, 149, 150, 151, 300):
+        line = "".join(chr(65 + i % 26) for i in range(size))
+        folded = fold(line)
+        assert folded.replace("\r\n ", "") == line
+        parts = folded.split("\r\n ")
+        assert len(parts[0]) == min(size, 75) and all(len(p) <= 74 for p in parts[1:])
+        assert all(parts[:-1]) and all(len(p) == 74 for p in parts[1:-1])
