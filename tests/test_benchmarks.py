@@ -65,14 +65,15 @@ def test_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     rows = json.loads((out / "results.json").read_text("utf-8"))
     assert [r["stage"] for r in rows] == ["ingest", "reingest", "reingest-one", "render",
-                                          "mkdocs", "site", "blog", "preview-record",
+                                          "mkdocs", "site", "site-again", "blog",
+                                          "preview-record",
                                           "preview-article"]
     assert all(r["seconds"] > 0 and r["peak_mib"] > 0 and r["status"] == 0 for r in rows)
     for row in rows[-2:]:  # one edit each, shown by a server that was up
         assert row["samples"] == [row["seconds"]] and row["startup_seconds"] > 0
     table = (out / "results.md").read_text("utf-8")
     assert "| 30 | ingest |" in table and "| 30 | blog |" in table
-    assert "- N = 30: site " in table  # make site against a bare build of the same pages
+    assert "- N = 30: bare mkdocs " in table and "site-again " in table  # against bare
     built = work / "n30" / "site-build"
     assert sorted(p.stem for p in (built / "content" / "meetings").glob("*.md")) == \
         sorted(p.stem for p in (work / "n30" / "content" / "meetings").glob("*.md"))
