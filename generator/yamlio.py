@@ -37,31 +37,27 @@ class YamlProblem(Exception):
     column: int | None = None
 
 
-class RecordDumper(yaml.SafeDumper):
-    """Safe dumper that never writes anchors and escapes characters YAML would mangle."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     style = '"' if NEEDS_ESCAPE.search(data) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
-RecordDumper.add_representer(str, _represent_str)
+def _never_alias(dumper: Any, data: Any) -> bool:
+    return True
+
+
+def _record_dumper(base: type[Any], name: str) -> type[yaml.SafeDumper]:
+    """A safe dumper that never writes anchors and escapes characters YAML would mangle."""
+    dumper: type[yaml.SafeDumper] = type(name, (base,), {"ignore_aliases": _never_alias})
+    dumper.add_representer(str, _represent_str)
+    return dumper
+
 
 _FAST = hasattr(yaml, "CSafeDumper") and hasattr(yaml, "CSafeLoader")  # libyaml is there
-
-
-class _FastRecordDumper(yaml.CSafeDumper if _FAST else yaml.SafeDumper):  # type: ignore[misc]
-    """:class:`RecordDumper` with libyaml's emitter: the same bytes, several times faster."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-_FastRecordDumper.add_representer(str, _represent_str)
+RecordDumper = _record_dumper(yaml.SafeDumper, "RecordDumper")  # pure Python: the reference
+# the same with libyaml's emitter: the same bytes, several times faster
+_FastRecordDumper = _record_dumper(yaml.CSafeDumper if _FAST else yaml.SafeDumper,
+                                   "FastRecordDumper")
 
 
 def dump_yaml(data: dict[str, Any]) -> str:
@@ -238,25 +234,40 @@ def atomic_write(path: Path, data: str | bytes) -> bool:
     Returns:
         True if the file was written, False if it already held exactly these bytes.
     """
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    if path.is_file() and path.read_bytes() == raw:
+    temp = _stage(path, data, durable=True)
+    if temp is None:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.is_file():
-            os.chmod(temp, path.stat().st_mode & 0o7777)
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
     return True
+
+
+def _stage(path: Path, data: str | bytes, *, durable: bool) -> Path | None:
+    """Write ``data`` to a new temporary file beside ``path`` (with ``path``'s mode), ready
+    to be renamed over it; None, and nothing written, when ``path`` already holds it.
+    ``durable`` flushes the temporary file to disk before returning."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if path.is_file() and path.read_bytes() == raw:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(raw)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if path.is_file():
+            os.chmod(temp, path.stat().st_mode & 0o7777)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
 
 
 def _sync_folder(folder: Path) -> None:
@@ -301,17 +312,10 @@ class BatchWrite:
 
     def write(self, path: Path, data: str | bytes) -> bool:
         """Stage a file; False (and nothing staged) when it already holds these bytes."""
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        if path.is_file() and path.read_bytes() == raw:
+        temp = _stage(path, data, durable=False)
+        if temp is None:
             return False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         self.pending.append((temp, path))
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(raw)
-        if path.is_file():
-            os.chmod(temp, path.stat().st_mode & 0o7777)
         return True
 
     def commit(self) -> None:
