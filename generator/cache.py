@@ -4,7 +4,7 @@ An entry is keyed by everything extraction depends on: the code version, the dat
 (taxonomy, people, places), the article's shown path and its bytes. Entries live in
 ``$BRIEFING_CACHE`` when set (``off`` turns the cache off), else
 ``$XDG_CACHE_HOME/briefing/extract`` (default ``~/.cache/briefing/extract``; record files
-read back are memoised beside it, in ``records``): outside the
+read back are memoised beside it, in ``records``, one file per version): outside the
 content folder, so that a content folder someone else made can never hand this program a
 pickle to load. Each code-and-data version has its own folder; older folders beyond the
 newest few are removed.
@@ -129,3 +129,53 @@ class ExtractCache:
                             key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
             for old in others[KEEP_VERSIONS - 1:]:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+class RecordMemos:
+    """Record files read before (:class:`RecordMemo` by key), all in one file per version
+    (a no-op when ``root`` is None). ``save`` keeps only the entries used or added since
+    loading, so the file never holds records that are gone."""
+
+    NAME = "records.pickle"
+
+    def __init__(self, root: Path | None, version: str) -> None:
+        self.cache = ExtractCache(root, version)  # its folder, and pruning of old versions
+        self.path = None if self.cache.folder is None else self.cache.folder / self.NAME
+        self.loaded: dict[str, RecordMemo] = {}
+        self.fresh: dict[str, RecordMemo] = {}
+        if self.path is not None:
+            try:
+                with open(self.path, "rb") as handle:
+                    loaded = pickle.load(handle)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                    TypeError, ValueError):
+                loaded = None
+            if isinstance(loaded, dict):
+                self.loaded = {key: memo for key, memo in loaded.items()
+                               if isinstance(key, str) and isinstance(memo, RecordMemo)}
+
+    def get(self, key: str) -> RecordMemo | None:
+        """The memo for ``key``, or None."""
+        memo = self.loaded.get(key)
+        if memo is not None:
+            self.fresh[key] = memo
+        return memo
+
+    def put(self, key: str, memo: RecordMemo) -> None:
+        """Add a memo (kept by :meth:`save`)."""
+        self.fresh[key] = memo
+
+    def save(self) -> None:
+        """Write the memos used or added (atomically; a failure only costs speed)."""
+        if self.path is None or self.fresh.keys() == self.loaded.keys():
+            return
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    pickle.dump(self.fresh, out, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temp, self.path)
+            finally:
+                Path(temp).unlink(missing_ok=True)
+        self.cache.prune()

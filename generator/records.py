@@ -1,7 +1,7 @@
 """Records on disk: one Markdown file with YAML front matter per meeting and per article.
 
 ``content/meetings/<id>.md`` and ``content/articles/<id>.md`` hold the records; the body
-below the front matter is the analyst's notes. ``content/.state/<kind>/<id>.json`` keeps
+below the front matter is the analyst's notes. ``content/.state/records.json`` keeps
 what ingest generated last, so that a new ingest can tell a person's edits from its own
 output and never overwrite them (see ``generator.merge``). Loading checks every file
 against the schema (``generator.schema``); one bad file is reported and skipped.
@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.cache import (
-    ExtractCache,
     RecordMemo,
+    RecordMemos,
     cache_root,
     entry_key,
     package_version,
@@ -41,11 +41,14 @@ from generator.schema import (
     topic_problems,
 )
 from generator.statefiles import (
-    drop_stale_states,
+    States,
+    digest_bytes,
+    drop_legacy_states,
     effective_state,
-    read_state,
-    state_path,
-    state_text,
+    ledger_path,
+    ledger_text,
+    new_state,
+    read_states,
 )
 from generator.yamlio import BatchWrite, atomic_write
 
@@ -242,48 +245,71 @@ def check_content(content: Path, taxonomy_ids: frozenset[str]) -> tuple[Problem,
 
 # -- saving an ingest ---------------------------------------------------------------------
 
-def _memo() -> ExtractCache:
+def _memo() -> RecordMemos:
     """Record files read before, by their bytes (see ``generator.cache``)."""
-    return ExtractCache(cache_root("records"), version_key(package_version(), b"records"))
+    return RecordMemos(cache_root("records"), version_key(package_version(), b"records"))
 
 
 def _memo_key(kind: str, key: str, raw: bytes) -> str:
     return entry_key(f"{kind}/{key}", raw)
 
 
-def _read_existing(path: Path, kind: str, memo: ExtractCache,
-                   ) -> tuple[ParsedRecord, dict[str, Any] | None, bool]:
-    """One record file: parsed, its normalised fields (None when invalid), and whether its
-    bytes are exactly how those fields render. A file read before comes from the memo."""
+@dataclass(frozen=True)
+class _Read:
+    """One record file as a save found it."""
+
+    record: ParsedRecord
+    fields: dict[str, Any] | None  # normalised; None when invalid
+    canonical: bool  # its bytes are exactly how those fields render
+    digest: str | None  # sha256 of its bytes; None when unreadable
+
+
+def _read_existing(path: Path, kind: str, memo: RecordMemos) -> _Read:
+    """One record file, parsed (from the memo when these bytes were read before)."""
     try:
         raw = path.read_bytes()
     except OSError:
         raw = None
     key = None if raw is None else _memo_key(kind, path.stem, raw)
     hit = None if key is None else memo.get(key)
-    if isinstance(hit, RecordMemo):
-        return ParsedRecord(kind, str(path), hit.fields, hit.body, (), {}), hit.fields, \
-            hit.canonical
+    if hit is not None:
+        return _Read(ParsedRecord(kind, str(path), hit.fields, hit.body, (), {}), hit.fields,
+                     hit.canonical, digest_bytes(raw))
     record = read_record_file(path, kind)
     if record.fields is None or raw is None or key is None:
-        return record, None, False
+        return _Read(record, None, False, digest_bytes(raw))
     fields = normalise(kind, record.fields)
     canonical = render_record(fields, record.body).encode("utf-8") == raw
     memo.put(key, RecordMemo(fields, record.body, canonical))
-    return record, fields, canonical
+    return _Read(record, fields, canonical, digest_bytes(raw))
 
 
-def _existing(content: Path, kind: str, memo: ExtractCache, canonical: set[tuple[str, str]],
-              ) -> tuple[dict[str, Existing], dict[str, ParsedRecord]]:
-    records, parsed = {}, {}
-    for path in record_files(content, kind):
-        record, fields, exact = _read_existing(path, kind, memo)
-        if exact:
-            canonical.add((kind, path.stem))
-        state = effective_state(read_state(state_path(content, kind, path.stem)), path)
-        records[path.stem] = Existing(path.stem, fields, record.body, state)
-        parsed[path.stem] = record
-    return records, parsed
+@dataclass
+class _Found:
+    """What a save found in the content folder, by kind and id."""
+
+    existing: dict[str, dict[str, Existing]]
+    parsed: dict[str, dict[str, ParsedRecord]]
+    digests: dict[tuple[str, str], str | None]  # sha256 of each record file's bytes
+    canonical: set[tuple[str, str]]  # records whose files render their fields exactly
+    states: States  # as read, with ``_written`` and ``_previous``
+
+
+def _existing(content: Path, memo: RecordMemos) -> _Found:
+    states = read_states(content)
+    found = _Found({}, {}, {}, set(), states)
+    for kind in KINDS:
+        found.existing[kind], found.parsed[kind] = {}, {}
+        for path in record_files(content, kind):
+            read = _read_existing(path, kind, memo)
+            if read.canonical:
+                found.canonical.add((kind, path.stem))
+            found.digests[kind, path.stem] = read.digest
+            state = effective_state(states[kind].get(path.stem), path, read.digest)
+            found.existing[kind][path.stem] = Existing(path.stem, read.fields, read.record.body,
+                                                       state)
+            found.parsed[kind][path.stem] = read.record
+    return found
 
 
 def _generated(records: Sequence[MeetingRecord | ArticleRecord], kind: str,
@@ -328,12 +354,12 @@ def save_ingest(content: Path, meetings: Sequence[MeetingRecord],
     problems: list[Problem] = []
     generated = {"meetings": _generated(meetings, "meetings", problems, content),
                  "articles": _generated(articles, "articles", problems, content)}
-    existing, parsed = {}, {}
-    memo, canonical = _memo(), set[tuple[str, str]]()
-    for kind in KINDS:
-        existing[kind], parsed[kind] = _existing(content, kind, memo, canonical)
-    plan = plan_save(generated["meetings"], generated["articles"], existing)
-    return _apply(content, plan, parsed, existing, problems, (memo, canonical))
+    memo = _memo()
+    found = _existing(content, memo)
+    plan = plan_save(generated["meetings"], generated["articles"], found.existing)
+    report = _apply(content, plan, found, problems, memo)
+    memo.save()
+    return report
 
 
 def _text(path: Path, output: Output, before: Existing | None, same: bool) -> str:
@@ -348,7 +374,7 @@ def _text(path: Path, output: Output, before: Existing | None, same: bool) -> st
     return render_record(output.fields, output.body)
 
 
-def _remember(memo: ExtractCache, output: Output, text: str, record: ParsedRecord) -> None:
+def _remember(memo: RecordMemos, output: Output, text: str, record: ParsedRecord) -> None:
     """Memoise a file just written, when reading it back gives the fields written."""
     if record.fields is not None and not record.problems:
         fields = normalise(output.kind, record.fields)
@@ -357,20 +383,37 @@ def _remember(memo: ExtractCache, output: Output, text: str, record: ParsedRecor
                      RecordMemo(fields, record.body, record.body == output.body))
 
 
-def _apply(content: Path, plan: Plan, parsed: dict[str, dict[str, ParsedRecord]],
-           existing: dict[str, dict[str, Existing]], problems: list[Problem],
-           known: tuple[ExtractCache, set[tuple[str, str]]]) -> SaveReport:
+def _texts(content: Path, plan: Plan, found: _Found) -> tuple[list[tuple[Output, Path, str]],
+                                                            States]:
+    """Each output's path and text, and the states to keep once they are written: theirs,
+    and those of records left as they are (unless their file is gone)."""
+    states: States = {kind: {} for kind in KINDS}
+    for kind, key in found.digests:
+        if key in found.states[kind]:
+            states[kind][key] = found.states[kind][key]
+    texts = []
+    for output in plan.outputs:
+        path = content / output.kind / f"{output.id}.md"
+        before = found.existing[output.kind].get(output.id)
+        text = _text(path, output, before, (output.kind, output.id) in found.canonical)
+        states[output.kind][output.id] = new_state(
+            output, text, found.digests.get((output.kind, output.id)),
+            before.state if before else None)
+        texts.append((output, path, text))
+    for kind, key in plan.removals:
+        states[kind].pop(key, None)
+    return texts, states
+
+
+def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
+           memo: RecordMemos) -> SaveReport:
     written, kept_edits, conflicts, unchanged = [], [], [], 0
-    memo, canonical = known
+    texts, states = _texts(content, plan, found)
     with BatchWrite() as batch:  # every file written, then renamed in this order
-        for output in plan.outputs:
-            path = content / output.kind / f"{output.id}.md"
-            before = existing[output.kind].get(output.id)
-            text = _text(path, output, before, (output.kind, output.id) in canonical)
-            # the state first: a crash between the two renames leaves a state that still
-            # describes the old file (see generator.statefiles)
-            batch.write(state_path(content, output.kind, output.id),
-                        state_text(output, text, path, before.state if before else None))
+        # the states first: a crash part way through the records leaves states that still
+        # describe the old files not yet replaced (see generator.statefiles)
+        batch.write(ledger_path(content), ledger_text(states))
+        for output, path, text in texts:
             if batch.write(path, text):
                 written.append(str(path))
                 # unchanged files passed this check when they were read
@@ -382,19 +425,18 @@ def _apply(content: Path, plan: Plan, parsed: dict[str, dict[str, ParsedRecord]]
             kept, conflict = edit_notes(str(path), text, output)
             kept_edits += kept
             conflicts += conflict
+    drop_legacy_states(content)
     removed = []
     for kind, key in plan.removals:
         (content / kind / f"{key}.md").unlink(missing_ok=True)
-        state_path(content, kind, key).unlink(missing_ok=True)
         removed.append(str(content / kind / f"{key}.md"))
     kept_records = [Problem(str(content / kind / f"{key}.md"),
                             f"no longer produced by ingest; kept because {why}")
                     for kind, key, why in plan.kept]
     for kind, key in plan.blocked:
-        record = parsed[kind][key]
+        record = found.parsed[kind][key]
         problems += record.problems
         problems.append(Problem(record.path, "not updated by ingest until its problems are fixed"))
-    drop_stale_states(content)
     return SaveReport(tuple(sorted(written)), unchanged, _sorted_problems(kept_edits),
                       _sorted_problems(conflicts), tuple(sorted(removed)), plan.renamed,
                       _sorted_problems(kept_records), _sorted_problems(problems))

@@ -51,7 +51,7 @@ def loaded_meeting(content: Path, key: str = MEETING_ID) -> MeetingRecord:
 
 def test_first_ingest_writes_records_and_state(tmp_path: Path) -> None:
     path = first_ingest(tmp_path)
-    state = json.loads((tmp_path / ".state" / "meetings" / f"{MEETING_ID}.json").read_text())
+    state = json.loads((tmp_path / ".state" / "records.json").read_text())["meetings"][MEETING_ID]
     assert state["title"] == "Hayashi–Blinken meeting in Melbourne"
     assert loaded_meeting(tmp_path) == meeting()
     assert path.read_text(encoding="utf-8").startswith(f"---\nid: {MEETING_ID}\ntitle: ")
@@ -87,6 +87,23 @@ def test_edited_field_kept_on_same_seeds(tmp_path: Path) -> None:
     assert [str(p) for p in report.kept_edits] == [f'{path}:3: title: kept your edit '
                                                    f'"Talks in Melbourne"']
     assert report.written == ()
+
+
+def test_states_kept_one_file_per_record_are_read_and_replaced(tmp_path: Path) -> None:
+    """A content folder from a version that kept a state file per record keeps its edits."""
+    path = first_ingest(tmp_path)
+    ledger = tmp_path / ".state" / "records.json"
+    for kind, states in json.loads(ledger.read_text()).items():
+        (tmp_path / ".state" / kind).mkdir()
+        for key, state in states.items():
+            (tmp_path / ".state" / kind / f"{key}.json").write_text(json.dumps(state))
+    ledger.unlink()
+    edit(path, "title: Hayashi–Blinken meeting in Melbourne", "title: Talks in Melbourne")
+    report = save_ingest(tmp_path, [meeting()],
+                         [article("000_a", MEETING_ID), article("001_b", MEETING_ID)])
+    assert report.conflicts == () and len(report.kept_edits) == 1
+    assert sorted(p.name for p in (tmp_path / ".state").iterdir()) == ["records.json"]
+    assert set(json.loads(ledger.read_text())["articles"]) == {"000_a", "001_b"}
 
 
 def test_edited_field_kept_on_changed_seeds_and_conflict_reported(tmp_path: Path) -> None:
@@ -173,7 +190,8 @@ def test_meeting_no_longer_produced_is_removed_unless_edited(tmp_path: Path) -> 
     path.write_text(path.read_text(encoding="utf-8") + "Keep this.\n", encoding="utf-8")
     report = save_ingest(tmp_path, [], [article("000_a"), article("001_b"), article("002_c")])
     assert report.removed == (str(tmp_path / "meetings" / "2022-03-01-call.md"),)
-    assert not (tmp_path / ".state" / "meetings" / "2022-03-01-call.json").exists()
+    states = json.loads((tmp_path / ".state" / "records.json").read_text())
+    assert "2022-03-01-call" not in states["meetings"] and MEETING_ID in states["meetings"]
     assert path.is_file()
     assert [str(p) for p in report.kept_records] == [
         f"{path}: no longer produced by ingest; kept because it was edited"]
@@ -182,8 +200,7 @@ def test_meeting_no_longer_produced_is_removed_unless_edited(tmp_path: Path) -> 
 def test_lost_state_keeps_differing_values_and_reports_them(tmp_path: Path) -> None:
     path = first_ingest(tmp_path)
     edit(path, "setting: sidelines", "setting: standalone")
-    for state in sorted((tmp_path / ".state").rglob("*.json")):
-        state.unlink()
+    (tmp_path / ".state" / "records.json").unlink()
     report = save_ingest(tmp_path, [meeting(title="Newer title")],
                          [article("000_a", MEETING_ID), article("001_b", MEETING_ID)])
     record = loaded_meeting(tmp_path)
