@@ -125,12 +125,32 @@ def split_sentences(article_id: str, text: str) -> tuple[Sentence, ...]:
         # An initial ("Antony J. Blinken") does not end a sentence.
         protected = ENUMERATOR.sub(lambda m: m[1].replace(".", "\u2024") + " ", stripped)
         protected = INITIAL.sub("\\1\u2024", protected)
-        for abbr in ABBREVIATIONS:
+        for abbr in _abbreviations_in(protected):
             protected = protected.replace(abbr, abbr.replace(".", "\u2024"))
         for part in SENTENCE_END.split(protected):
             part = part.replace("\u2024", ".").strip()
             sentences.extend(Sentence(article_id, number, piece) for piece in _pieces(part))
     return tuple(sentences)
+
+
+def _abbreviations_in(text: str) -> list[str]:
+    """The abbreviations ``text`` holds, in ``ABBREVIATIONS`` order: each ends with a full
+    stop, so only the words ending at one are looked at. (Protecting one abbreviation only
+    turns full stops into one-dot leaders, so it never makes another appear.)"""
+    present = set()
+    pos = text.find(".")
+    while pos >= 0:
+        for abbr in _BY_LAST_LETTER.get(text[pos - 1], ()) if pos else ():
+            start = pos + 1 - len(abbr)
+            if start >= 0 and text.startswith(abbr, start):
+                present.add(abbr)
+        pos = text.find(".", pos + 1)
+    return [abbr for abbr in ABBREVIATIONS if abbr in present] if present else []
+
+
+_BY_LAST_LETTER: dict[str, tuple[str, ...]] = {
+    letter: tuple(a for a in ABBREVIATIONS if a[-2] == letter)
+    for letter in {a[-2] for a in ABBREVIATIONS}}
 
 
 def _pieces(text: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:

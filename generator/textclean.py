@@ -10,6 +10,7 @@ as "Ã" followed by one to three continuation-byte characters such as "©" or "�
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -51,6 +52,26 @@ def is_invisible(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Cf", "Cs")
 
 
+# Characters that may need replacing or removing: all but printable ASCII and newline
+# (every other ASCII character is a letter, digit, punctuation or the space).
+_SUSPECT = re.compile(r"[^\x20-\x7e\n]+")
+# Control characters (category Cc: U+0000-U+001F and U+007F-U+009F) but the line breaks
+# and tabs that ``control_share`` allows.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _kept(char: str) -> str:
+    """What ``strip_invisible`` leaves of one character."""
+    if char in SPACES:
+        return SPACES[char]
+    return "" if is_invisible(char) else char
+
+
+def _kept_run(match: re.Match[str]) -> str:
+    return "".join(_kept(char) for char in match[0])
+
+
 def strip_invisible(text: str) -> str:
     """Remove every invisible or control character; tabs and odd line breaks become spaces.
 
@@ -60,13 +81,7 @@ def strip_invisible(text: str) -> str:
     Returns:
         The text with only printable characters, spaces and ``\\n`` left.
     """
-    out = []
-    for char in text:
-        if char in SPACES:
-            out.append(SPACES[char])
-        elif not is_invisible(char):
-            out.append(char)
-    return "".join(out)
+    return _SUSPECT.sub(_kept_run, text)
 
 
 def clean_text(text: str) -> str:
@@ -79,8 +94,7 @@ def control_share(text: str) -> float:
     (a measure of how binary a decoded file is)."""
     if not text:
         return 0.0
-    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t\x0c")
-    return controls / len(text)
+    return len(_CONTROLS.findall(text)) / len(text)
 
 
 def printable(value: str) -> str:

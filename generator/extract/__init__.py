@@ -27,6 +27,7 @@ from generator.extract.dates import (
     usable_dates,
 )
 from generator.extract.duration import find_duration
+from generator.extract.memo import RecentMemo, TextMemo
 from generator.extract.places import (
     RANK_MENTIONED,
     RANK_STATED,
@@ -37,7 +38,6 @@ from generator.extract.places import (
 )
 from generator.extract.publisher import DATELINE_CREDIT
 from generator.extract.segments import (
-    BACKGROUND,
     CUE,
     GROUP,
     MODAL,
@@ -45,6 +45,9 @@ from generator.extract.segments import (
     SEPARATE,
     SIDE_CUE,
     SIDE_SPAN,
+    body_sentences,
+    elsewhen_text,
+    is_opinion,
     mentions,
     other_events,
     reports_meeting,
@@ -65,13 +68,6 @@ from generator.models import (
 if TYPE_CHECKING:
     from generator.knowledge import KnowledgeBase
 
-OPINION = re.compile(r"^\s*(?:Commentary|Opinion|Op-Ed|Editorial|Column|Perspective|"
-                     r"Analysis)\s*$", re.IGNORECASE)
-STOP = re.compile(r"^\s*(?:Related (?:coverage|articles?|stories|news)|Latest articles?|"
-                  r"More from|Recommended|Read next|Most read|"
-                  r"(?:Also read|Read also|Read more|See also)\s*:?\s*$)", re.IGNORECASE)
-SKIP = re.compile(r"^\s*(?:Also Read|Read more|Read also|See also|Official news published at|"
-                  r"Image:|Caption\s*$|- Part of|>\s)", re.IGNORECASE)
 LEAD_SENTENCES = 5
 DATELINE_SENTENCES = 8
 CITY_HEAD = re.compile(r"^\s*[A-Z][A-Za-z .'-]{1,40}?\s*(?::|--|—)\s")
@@ -86,19 +82,6 @@ class Context:
     body: tuple[Sentence, ...]
     everyone: tuple[PersonMention, ...] = ()
     on: dt.date | None = None  # the day roles are looked up on: the meeting's, once known
-
-
-def body_sentences(article: SourceArticle) -> tuple[Sentence, ...]:
-    """Sentences of the article proper: related-links blocks and link lines left out."""
-    lines = article.text.split("\n")
-    stop = next((n for n, line in enumerate(lines, 1) if STOP.match(line)), len(lines) + 1)
-    skipped = {n for n, line in enumerate(lines, 1) if SKIP.match(line)}
-    return tuple(s for s in article.sentences if s.line < stop and s.line not in skipped)
-
-
-def is_opinion(article: SourceArticle) -> bool:
-    """An opinion piece or commentary, marked as such near the top."""
-    return any(OPINION.match(line) for line in article.text.split("\n")[:8])
 
 
 def lead_sentences(body: Sequence[Sentence]) -> list[Sentence]:
@@ -121,8 +104,11 @@ def find_side_spans(body: Sequence[Sentence], lead_people: Sequence[PersonMentio
     current: list[Sentence] | None = None
     lead_names = {p.name for p in lead_people}
     for sentence in body:
-        new = _new_counterparts(sentence, lead_names, ctx)
-        if side_starts(sentence, new) or _fewer_principals(sentence, lead_people):
+        cued = side_starts(sentence, ["?"])
+        # who is new is needed only where a side meeting may start or a span goes on
+        new = _new_counterparts(sentence, lead_names, ctx) if cued or current is not None \
+            else []
+        if cued and (new or _fewer_principals(sentence, lead_people)):
             current = [sentence]
             spans.append(current)
             continue
@@ -173,7 +159,8 @@ def extract_facts(article: SourceArticle, kb: KnowledgeBase) -> ArticleFacts:
     main = facts.meetings[0] if facts.meetings else None
     day = main.date.value if main is not None and main.date is not None else \
         _lead_day(article)
-    if day is not None and day != article.published:
+    # read again only when some role differs between the two days (else nothing would)
+    if day is not None and not kb.people.same_roles(day, article.published):
         again = _extract(article, kb, day)
         if again.meetings:
             return again
@@ -269,6 +256,14 @@ def rank_sentences(sentences: Sequence[Sentence], principals: Sequence[PersonMen
 
 def find_meeting_date(ranked: Sequence[tuple[Sentence, int]], ctx: Context) -> DateFact | None:
     """The best-supported meeting date among sentences about the meeting and the dateline."""
+    return _DATES((tuple(ranked), id(ctx.article), id(ctx.kb.places)),
+                  (ctx.article, ctx.kb.places), lambda: _meeting_date(ranked, ctx))
+
+
+_DATES: RecentMemo[DateFact | None] = RecentMemo()  # roles of another day: the same date
+
+
+def _meeting_date(ranked: Sequence[tuple[Sentence, int]], ctx: Context) -> DateFact | None:
     published = ctx.article.published
     reference = published or _any_full_date(ctx.body)
     opening = set(lead_sentences(ctx.body))
@@ -300,11 +295,15 @@ def _page_date(article: SourceArticle) -> DateFact | None:
 def _between_countries(sentence: Sentence, ctx: Context) -> bool:
     """A sentence reporting talks between two countries ("India and the US on Friday held
     their 2+2 dialogue")."""
-    if not CUE.search(sentence.text):
-        return False
-    found = {ctx.kb.places.countries[m[0]]
-             for m in ctx.kb.places.country_re.finditer(sentence.text)}
-    return len(found) >= 2
+    return _two_countries(ctx.kb.places, sentence.text)
+
+
+def _countries_met(places: Gazetteer, text: str) -> bool:
+    return bool(CUE.search(text)) and len({places.countries[m[0]]
+                                           for m in places.country_re.finditer(text)}) >= 2
+
+
+_two_countries = TextMemo(_countries_met)
 
 
 def dateline_sentence(body: Sequence[Sentence], places: Gazetteer | None = None,
@@ -320,7 +319,7 @@ def dateline_sentence(body: Sequence[Sentence], places: Gazetteer | None = None,
 
 
 def _about_principals(sentence: Sentence) -> bool:
-    return not MODAL.search(sentence.text) and not BACKGROUND.search(sentence.text)
+    return not elsewhen_text(sentence.text)
 
 
 def _any_full_date(body: Sequence[Sentence]) -> dt.date | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.extract.memo import MEMO_SIZE
+from generator.extract.prefilter import quick
 from generator.models import DateFact, Evidence, Sentence
 
 MONTHS = {
@@ -29,10 +30,10 @@ _MONTH = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 # "April 17, 2023", "January 12,2023", "Nov. 10", "April 17th"; the year is optional.
-MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}(?![\d-])(?:(?:,\s*|\s+){_YEAR}\b)?",
-                       re.IGNORECASE)
+MONTH_DAY = quick(rf"\b{_MONTH}\s+{_DAY}(?![\d-])(?:(?:,\s*|\s+){_YEAR}\b)?",
+                  re.IGNORECASE)
 # "12 Jan. 2023", "17 April 2023", "28 July"
-DAY_MONTH = re.compile(rf"\b{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR}\b)?", re.IGNORECASE)
+DAY_MONTH = quick(rf"\b{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR}\b)?", re.IGNORECASE)
 ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>\d\d)-(?P<day>\d\d)\b")
 # "06.05.2025", "10/10/2024": day first, as most of the world writes it ...
 NUMERIC = re.compile(r"(?<![\d.:/])(?P<day>[0-3]?\d)(?P<sep>[./])(?P<mon>[01]?\d)(?P=sep)"
@@ -40,18 +41,18 @@ NUMERIC = re.compile(r"(?<![\d.:/])(?P<day>[0-3]?\d)(?P<sep>[./])(?P<mon>[01]?\d
 # ... and "3/14/2024", month first, when the day-first reading cannot be a date.
 US_NUMERIC = re.compile(r"(?<![\d.:/])(?P<mon>[01]?\d)/(?P<day>[0-3]?\d)/"
                         r"(?P<year>(?:19|20)\d\d)\b(?![.:/]\d)")
-WEEKDAY = re.compile(r"\b(?P<wd>" + "|".join(WEEKDAYS) + r")\b(?:'s)?", re.IGNORECASE)
-TODAY = re.compile(r"\b(?:today|this (?:morning|afternoon|evening)|tonight|"
-                   r"just (?:had|held|concluded|finished|met))\b", re.IGNORECASE)
+WEEKDAY = quick(r"\b(?P<wd>" + "|".join(WEEKDAYS) + r")\b(?:'s)?", re.IGNORECASE)
+TODAY = quick(r"\b(?:today|this (?:morning|afternoon|evening)|tonight|"
+              r"just (?:had|held|concluded|finished|met))\b", re.IGNORECASE)
 # Words before a weekday or date that point away from the meeting itself.
-NOT_THE_MEETING = re.compile(
+NOT_THE_MEETING = quick(
     r"\b(?:ahead of|before|until|through|since|next|last|will|would|to be|plans? to|"
     r"expected|announced|announce|launched|became|assuming|assumed|test-fired|"
     r"press conference)\b[^,;]*$", re.IGNORECASE)
 TEMPERATURE = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*°?\s*[FC]\s*$")
 # Words of a site's header bar: a date beside them is the day the page was viewed.
-SITE_CHROME = re.compile(r"\b(?:Log ?in|Sign ?in|Sign up|Subscribe|Today's Paper|E-?Paper|"
-                         r"Newsletters?|Register|My account)\b", re.IGNORECASE)
+SITE_CHROME = quick(r"\b(?:Log ?in|Sign ?in|Sign up|Subscribe|Today's Paper|E-?Paper|"
+                    r"Newsletters?|Register|My account)\b", re.IGNORECASE)
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
 
@@ -126,6 +127,7 @@ def find_dates(text: str) -> tuple[DateMention, ...]:
     return tuple(found[k] for k in sorted(found))
 
 
+@lru_cache(maxsize=MEMO_SIZE)
 def find_weekday(text: str) -> tuple[int, re.Match[str]] | None:
     """The first weekday named in ``text`` that may be the day of the meeting."""
     for match in WEEKDAY.finditer(text):
@@ -148,6 +150,12 @@ def weekday_before(published: dt.date, weekday: int) -> dt.date:
 
 def usable_dates(text: str, reference: dt.date | None) -> list[tuple[dt.date, DateMention]]:
     """Explicit dates in ``text`` that may be the meeting day, resolved against ``reference``."""
+    return list(_usable_dates(text, reference))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _usable_dates(text: str, reference: dt.date | None,
+                  ) -> tuple[tuple[dt.date, DateMention], ...]:
     result = []
     for mention in find_dates(text):
         if NOT_THE_MEETING.search(text[max(0, mention.start - 50):mention.start]):
@@ -157,7 +165,7 @@ def usable_dates(text: str, reference: dt.date | None) -> list[tuple[dt.date, Da
         value = mention.resolve(reference)
         if value is not None:
             result.append((value, mention))
-    return result
+    return tuple(result)
 
 
 def date_in_sentence(sentence: Sentence, published: dt.date | None,

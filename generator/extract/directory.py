@@ -1,6 +1,7 @@
 """The directory of known officials: names, aliases, name order, countries, roles over time."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import unicodedata
@@ -16,6 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from generator.errors import DataError
 from generator.extract.memo import MEMO_SIZE
+from generator.extract.prefilter import alternation, needed_words
 from generator.models import Problem
 
 HEAD_KINDS = frozenset({"head-of-state", "head-of-government"})
@@ -130,8 +132,29 @@ class PeopleDirectory:
         return {k.casefold(): v for k, v in self.nationalities}
 
     @cached_property
+    def role_dates(self) -> tuple[dt.date, ...]:
+        """Every day a role starts or ends, sorted: between two of them no role changes."""
+        return tuple(sorted({day for person in self.people for role in person.roles
+                             for day in (role.start, role.end) if day is not None}))
+
+    def same_roles(self, first: dt.date | None, second: dt.date | None) -> bool:
+        """Whether every person holds the same role (``Person.role_on``) on both days:
+        neither day is a day a role starts or ends, and no such day lies between them."""
+        if first is None or second is None or first == second:
+            return first == second
+        dates = self.role_dates
+        low, high = min(first, second), max(first, second)
+        at = bisect.bisect_left(dates, low)
+        return at == len(dates) or dates[at] > high
+
+    @cached_property
     def role_pattern(self) -> re.Pattern[str]:
         return build_role_pattern(self)
+
+    @cached_property
+    def role_words(self) -> frozenset[str] | None:
+        """Words one of which a text must hold for ``role_pattern`` to match in it."""
+        return needed_words(self.role_pattern.pattern, self.role_pattern.flags)
 
     def lookup(self, name: str) -> Person | None:
         """The known person called ``name`` (any listed spelling or order), if any."""
@@ -160,6 +183,23 @@ class PeopleDirectory:
                 memo[word] = self._near(word, None)
             return memo[word]
         return self._near(word, among) if among else None
+
+    def has_near(self, word: str) -> bool:
+        """Whether some person's family name is one letter from ``word``: without one,
+        ``near_family`` finds no one, whoever it looks among."""
+        memo = self._has_near_memo
+        if word not in memo:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            key = name_key(word)
+            memo[word] = any(fam[:1] == key[:1] and
+                             Levenshtein.distance(fam, key, score_cutoff=1) <= 1
+                             for fam, _ in self.family_keys.get(key[:1], ()))
+        return memo[word]
+
+    @cached_property
+    def _has_near_memo(self) -> dict[str, bool]:
+        return {}
 
     def may_misspell(self, word: str) -> bool:
         """Whether ``word`` may be a family name misspelt: one long word, not a country."""
@@ -325,9 +365,9 @@ def _role_titles(raw: Any, path: str, problems: list[Problem]) -> tuple[RoleTitl
 
 def build_role_pattern(directory: PeopleDirectory) -> re.Pattern[str]:
     """Role phrases: "[Nationality] Role Name", "his [Nat.] counterpart Name", "Name, Role"."""
-    nats = "|".join(re.escape(n) for n, _ in sorted(directory.nationalities,
-                                                    key=lambda kv: -len(kv[0])))
-    roles = "|".join(re.escape(r.phrase) for r in directory.role_titles) or "(?!)"
+    nats = alternation([n for n, _ in sorted(directory.nationalities,
+                                              key=lambda kv: -len(kv[0]))])
+    roles = alternation([r.phrase for r in directory.role_titles], fold=True) or "(?!)"
     nat = rf"(?P<nat>(?:the\s+)?(?:{nats}))(?:['’]s)?\s+(?:(?:new|top|acting)\s+)?"
     honour = "|".join(re.escape(h) for h in directory.honorifics) or "(?!)"
     before = (rf"(?:{nat}(?:[A-Z][\w.]*\s+){{0,2}}?)?(?i:(?P<role>{roles}))"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
+from generator.extract.memo import MEMO_SIZE
+from generator.extract.prefilter import quick
 from generator.models import Evidence, Sentence
 
 NUMBER_WORDS = {"ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
@@ -13,12 +16,12 @@ NUMBER_WORDS = {"ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 4
 _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
 _EVENT = r"(?:talks?|meeting|call|conversation|discussions?|session|dialogue|telephone talk)"
 _ABOUT = r"(?:(?:approximately|about|around|some|nearly|almost|over|more than|roughly)\s+)?"
-COMPOUND = re.compile(rf"\b{_NUM}[- ](minute|hour)(?:-long)?\s+(?:\w+\s+){{0,2}}?{_EVENT}\b",
-                      re.IGNORECASE)
-FOR_SPAN = re.compile(rf"\b(?:for|lasting|lasted)\s+{_ABOUT}{_NUM}\s+(minutes?|hours?)\b",
-                      re.IGNORECASE)
-HOUR_LONG = re.compile(rf"\b(an|one|half an)[- ]hour(?:-long)?\s+(?:\w+\s+){{0,2}}?{_EVENT}\b",
-                       re.IGNORECASE)
+COMPOUND = quick(rf"\b{_NUM}[- ](minute|hour)(?:-long)?\s+(?:\w+\s+){{0,2}}?{_EVENT}\b",
+                 re.IGNORECASE)
+FOR_SPAN = quick(rf"\b(?:for|lasting|lasted)\s+{_ABOUT}{_NUM}\s+(minutes?|hours?)\b",
+                 re.IGNORECASE)
+HOUR_LONG = quick(rf"\b(an|one|half an)[- ]hour(?:-long)?\s+(?:\w+\s+){{0,2}}?{_EVENT}\b",
+                  re.IGNORECASE)
 LONGEST = 12 * 60  # a "meeting" reported as longer than a day's session is something else
 
 
@@ -32,12 +35,21 @@ def _minutes(amount: str, unit: str) -> int | None:
 def find_duration(sentences: Sequence[Sentence]) -> tuple[int | None, Evidence | None]:
     """The first duration the meeting's sentences state, in minutes, with its evidence."""
     for sentence in sentences:
-        for pattern in (COMPOUND, FOR_SPAN, HOUR_LONG):
-            match = pattern.search(sentence.text)
-            if match is None:
-                continue
-            unit = match[2] if pattern is not HOUR_LONG else "hour"
-            minutes = _minutes(match[1], unit)
-            if minutes is not None:
-                return minutes, Evidence("duration", sentence.article, sentence.line, match[0])
+        found = _duration_in(sentence.text)
+        if found is not None:
+            return found[0], Evidence("duration", sentence.article, sentence.line, found[1])
     return None, None
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _duration_in(text: str) -> tuple[int, str] | None:
+    """The first duration ``text`` states, in minutes, with the words stating it."""
+    for pattern in (COMPOUND, FOR_SPAN, HOUR_LONG):
+        match = pattern.search(text)
+        if match is None:
+            continue
+        unit = match[2] if pattern is not HOUR_LONG else "hour"
+        minutes = _minutes(match[1], unit)
+        if minutes is not None:
+            return minutes, match[0]
+    return None

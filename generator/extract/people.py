@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pycountry
 from rapidfuzz import fuzz, process
@@ -28,13 +28,14 @@ from generator.extract.directory import (
     load_people,
     name_key,
 )
-from generator.extract.memo import TextMemo
+from generator.extract.memo import MEMO_SIZE, TextMemo
+from generator.extract.prefilter import possible, quick
 from generator.extract.principals import find_principals
 from generator.models import Evidence, PersonMention, Sentence
 
 __all__ = ["Mention", "PeopleDirectory", "find_people", "load_people"]
 
-HANDLE = re.compile(r"@[\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*")  # "@SecBlinken", blanked out
+HANDLE = quick(r"@[\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*")  # "@SecBlinken", blanked out
 
 # --- finding -------------------------------------------------------------------------------
 
@@ -83,11 +84,37 @@ class _Known:
     on: dt.date | None
     unknown: dict[str, str]  # last name word -> key of a person outside the directory
     named: list[Person] | None = None  # known people named in full, in directory order
+    near: dict[str, Person | None] = field(default_factory=dict)
 
     def named_people(self) -> list[Person]:
         if self.named is None:
             self.named = self.directory.named(self.keys)
         return self.named
+
+    def near_named(self, word: str) -> Person | None:
+        """The person named in full whose family name ``word`` misspells (see
+        ``PeopleDirectory.near_family``), worked out once per word and set of people."""
+        if word not in self.near:
+            named = self.named_people()
+            key = (word, tuple(map(id, named)))
+            memo = _NEAR_NAMED.get(key)
+            if memo is None or memo[0] is not self.directory or memo[1] != named:
+                if len(_NEAR_NAMED) >= MEMO_SIZE:
+                    _NEAR_NAMED.clear()
+                memo = (self.directory, named, self.directory.near_family(word, named))
+                _NEAR_NAMED[key] = memo
+            self.near[word] = memo[2]
+        return self.near[word]
+
+
+# (word, the people named) -> (directory, those people, the person it misspells)
+_NEAR_NAMED: dict[tuple[str, tuple[int, ...]],
+                  tuple[PeopleDirectory, list[Person], Person | None]] = {}
+
+
+_Key = tuple[tuple[Sentence, ...], int, "dt.date | None"]
+_RECENT: dict[_Key, tuple[PeopleDirectory, tuple[PersonMention, ...]]] = {}
+RECENT_SIZE = 32  # calls remembered (one article asks about the same sentences again)
 
 
 def find_people(sentences: Sequence[Sentence], directory: PeopleDirectory,
@@ -103,6 +130,19 @@ def find_people(sentences: Sequence[Sentence], directory: PeopleDirectory,
         People in order of first appearance; principals carry ``participants`` evidence from
         the sentence that shows them taking part, others ``people`` evidence.
     """
+    key = (tuple(sentences), id(directory), on)
+    hit = _RECENT.get(key)
+    if hit is not None and hit[0] is directory:
+        return hit[1]
+    found = _find_people(key[0], directory, on)
+    if len(_RECENT) >= RECENT_SIZE:
+        _RECENT.clear()
+    _RECENT[key] = (directory, found)
+    return found
+
+
+def _find_people(sentences: Sequence[Sentence], directory: PeopleDirectory,
+                 on: dt.date | None) -> tuple[PersonMention, ...]:
     texts = [_analysed(directory, s.text) for s in sentences]
     found = [[_at(m, i) for m in t.full] for i, t in enumerate(texts)]
     keys = {m.key for ms in found for m in ms}
@@ -137,14 +177,20 @@ def _tokens(text: str, full: Sequence[Mention], directory: PeopleDirectory,
     taken = [(m.start, m.end) for m in full]
     tokens = list(NAME_TOKEN.finditer(text))
     kept: list[_Token] = []
+    title_words, by_family = directory.title_words, directory.by_family
     for pos, tok in enumerate(tokens):
-        if not tok[0][0].isupper() or any(s < tok.end() and tok.start() < e for s, e in taken):
+        word = tok[0]
+        if not word[0].isupper():
             continue
-        key = name_key(tok[0])
-        titled = pos > 0 and tokens[pos - 1][0].casefold() in directory.title_words
-        family = directory.by_family.get(key, ())
-        kept.append(_Token(tok.start(), tok.end(), tok[0], key, titled, family,
-                           not family and directory.may_misspell(tok[0])))
+        start, end = tok.span()
+        if taken and any(s < end and start < e for s, e in taken):
+            continue
+        key = name_key(word)
+        titled = pos > 0 and tokens[pos - 1][0].casefold() in title_words
+        family = by_family.get(key, ())
+        kept.append(_Token(start, end, word, key, titled, family,
+                           not family and directory.may_misspell(word) and
+                           directory.has_near(word)))
     return tuple(kept)
 
 
@@ -177,22 +223,26 @@ def _full_mentions(text: str, index: int, directory: PeopleDirectory) -> list[Me
                 pos += size
             else:
                 pos += 1
-    for match in directory.role_pattern.finditer(text):
-        _role_mention(match, text, index, directory, found)
+    if possible(directory.role_words, text):
+        for match in directory.role_pattern.finditer(text):
+            _role_mention(match, text, index, directory, found)
     return sorted(found, key=lambda m: m.start)
 
 
 def _match_span(text: str, run: list[re.Match[str]], pos: int,
                 directory: PeopleDirectory) -> tuple[Person, int] | None:
+    by_key, start = directory.by_key, run[pos].start()
     for size in range(min(5, len(run) - pos), 1, -1):
-        span = text[run[pos].start():run[pos + size - 1].end()]
-        person = directory.by_key.get(name_key(span))
+        person = by_key.get(name_key(text[start:run[pos + size - 1].end()]))
         if person:
             return person, size
+    if len(run) - pos < 2:
+        return None
+    title_words, countries = directory.title_words, directory.countries
     for size in (3, 2):
         words = [t[0].rstrip(".").casefold() for t in run[pos:pos + size]]
-        if len(words) < size or any(w in directory.title_words or w in directory.countries
-                                    or w in NOT_NAMES for w in words):
+        if len(words) < size or any(w in title_words or w in countries or w in NOT_NAMES
+                                    for w in words):
             continue
         key = name_key(" ".join(words))
         full = [w for w in words if len(w) > 1]  # a middle initial is no name word
@@ -279,8 +329,8 @@ def _family_mentions(text: _Text, index: int, found: list[Mention],
             continue
         person = _pick_family(tok.family, keys, tok.titled, known.on) if tok.family else None
         if person is None and tok.fuzzable:
-            person = known.directory.near_family(
-                tok.word, None if tok.titled else known.named_people())
+            person = known.directory.near_family(tok.word) if tok.titled else \
+                known.near_named(tok.word)
         if person:
             result.append(Mention(person.name, index, tok.start, tok.end, person.name,
                                   person))

@@ -19,6 +19,8 @@ import pycountry
 import yaml
 
 from generator.errors import DataError
+from generator.extract.memo import RecentMemo, TextMemo
+from generator.extract.prefilter import alternation
 from generator.models import Evidence, Location, Problem, Sentence
 
 RANK_STATED = 3  # in a sentence reporting the meeting
@@ -91,8 +93,7 @@ class Gazetteer:
 def _names_pattern(names: Mapping[str, object]) -> re.Pattern[str]:
     """One regex matching any of ``names`` (longest first) as a whole word."""
     ordered = sorted(names, key=len, reverse=True) or ["(?!x)x"]
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in ordered) +
-                      r")(?![\w-])")
+    return re.compile(r"(?<![\w-])(?:" + alternation(ordered) + r")(?![\w-])")
 
 
 @dataclass(frozen=True)
@@ -208,41 +209,48 @@ def _country_placed(text: str, start: int, end: int) -> bool:
 
 def places_in(sentence: Sentence, gazetteer: Gazetteer, rank: int) -> list[PlaceFact]:
     """Cities and countries a sentence puts something in, in order of position."""
-    found = _towns_near(sentence, gazetteer, rank)
-    text = sentence.text
+    return [PlaceFact(city, country, RANK_STATED if stated else rank,
+                      Evidence("location", sentence.article, sentence.line, words))
+            for city, country, stated, words in _placed_names(gazetteer, sentence.text)]
+
+
+Placed = tuple[str | None, str, bool, str]  # city, country, stated "here in", words
+
+
+def _find_placed(gazetteer: Gazetteer, text: str) -> tuple[Placed, ...]:
+    """What ``places_in`` finds in a text, before the sentence's rank is known."""
+    found = _towns_near(text, gazetteer)
     for match in gazetteer.city_re.finditer(text):
-        if any(match.start() <= pos + len(fact.evidence.text) for pos, fact in found):
+        if any(match.start() <= pos + len(place[3]) for pos, place in found):
             continue  # the city a town lies near
         if _placed(text, match.start(), match.end()):
             city = gazetteer.cities[match[0]]
-            evidence = Evidence("location", sentence.article, sentence.line, match[0])
             here = _HERE_IN.search(text[max(0, match.start() - 12):match.start()])
-            found.append((match.start(), PlaceFact(city.name, city.country,
-                                                   RANK_STATED if here else rank, evidence)))
+            found.append((match.start(), (city.name, city.country, bool(here), match[0])))
     for match in gazetteer.country_re.finditer(text):
         code = gazetteer.countries[match[0]]
         if _country_placed(text, match.start(), match.end()) and not any(
                 match.start() <= pos < match.end() for pos, _ in found):
-            evidence = Evidence("location", sentence.article, sentence.line, match[0])
-            found.append((match.start(), PlaceFact(None, code, rank, evidence)))
-    return [fact for _, fact in sorted(found, key=lambda item: item[0])]
+            found.append((match.start(), (None, code, False, match[0])))
+    return tuple(place for _, place in sorted(found, key=lambda item: item[0]))
 
 
-def _towns_near(sentence: Sentence, gazetteer: Gazetteer, rank: int,
-                ) -> list[tuple[int, PlaceFact]]:
+_placed_names = TextMemo(_find_placed)
+
+
+def _towns_near(text: str, gazetteer: Gazetteer) -> list[tuple[int, Placed]]:
     """Towns the gazetteer may not know, placed near a city it knows ("talks at La
     Celle-Saint-Cloud near Paris"): the town, in the city's country."""
     found = []
-    for match in _NEAR.finditer(sentence.text):
+    for match in _NEAR.finditer(text):
         city = next((c for n, c in gazetteer.cities.items()
                      if match["city"].startswith(n)), None)
         town = gazetteer.cities.get(match["town"])
-        if city is None or not _placed(sentence.text, match.start("town"), match.end("town")):
+        if city is None or not _placed(text, match.start("town"), match.end("town")):
             continue
         name = town.name if town else match["town"]
-        evidence = Evidence("location", sentence.article, sentence.line,
-                            match[0][match.start("town") - match.start():])
-        found.append((match.start("town"), PlaceFact(name, city.country, rank, evidence)))
+        words = match[0][match.start("town") - match.start():]
+        found.append((match.start("town"), (name, city.country, False, words)))
     return found
 
 
@@ -273,6 +281,15 @@ def find_place(ranked: Sequence[tuple[Sentence, int]], gazetteer: Gazetteer,
         A city when one is found (or only a country), preferring higher ranks and earlier
         sentences; None when the text places the meeting nowhere.
     """
+    return _PLACES((tuple(ranked), id(gazetteer), dateline), (gazetteer,),
+                   lambda: _find_place(ranked, gazetteer, dateline))
+
+
+_PLACES: RecentMemo[PlaceFact | None] = RecentMemo()
+
+
+def _find_place(ranked: Sequence[tuple[Sentence, int]], gazetteer: Gazetteer,
+                dateline: Sentence | None) -> PlaceFact | None:
     facts = [fact for sentence, rank in ranked for fact in places_in(sentence, gazetteer, rank)]
     if dateline is not None:
         fact = dateline_place(dateline, gazetteer)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from generator.extract.directory import HEAD_KINDS, PeopleDirectory
 from generator.extract.memo import MEMO_SIZE
+from generator.extract.prefilter import quick
 from generator.models import Sentence
 
 if TYPE_CHECKING:
@@ -30,46 +31,46 @@ MEET = (rf"(?:met|meets|meet\s+with|walk(?:s|ed)?\s+with|talked|spoke|convened|a
         rf"(?:their|a|the|an)\s+(?:\S+\s+){{0,3}}?{TALK})\b")
 AGREE = (r"(?:agree[sd]?|vow(?:s|ed)?|reaffirm(?:s|ed)?|concur(?:s|red)?|pledged?|confirmed|"
          r"affirmed|committed|discussed|exchanged\s+views|condemned|critici[sz]ed)\b")
-CUE = re.compile(rf"\b(?:(?P<meet>{MEET})|(?P<agree>{AGREE}))", re.IGNORECASE)
+CUE = quick(rf"\b(?:(?P<meet>{MEET})|(?P<agree>{AGREE}))", re.IGNORECASE)
 GAP_BLOCK = re.compile(r"[;:“”\"]|\b(?:said|says|say|told|tells|stated|states|according|who|"
                        r"whom|which|that|whose|when|after|before|because|while|if|since|ahead|"
                        r"visiting|hosting|than|where|announced|reported)\b", re.IGNORECASE)
-OBJECT = re.compile(r"\b(?:met|meets|meet|meeting|talks?|conversation|call|discussions?|"
-                    r"dialogue|spoke|talked|walks|walked|hands|conference|down)\b(?:\s+[^\s,;:]+){0,6}?"
-                    r"\s+with\s+(?P<list>[^;:]*)$", re.IGNORECASE)
-DIRECT = re.compile(r"\b(?:met|meets|meet|meeting|host(?:s|ed)?|receiv(?:es|ed)|welcom(?:es|ed)|"
-                    r"call(?:s|ed)\s+on|courtesy\s+call\s+on)\s+(?P<list>[^;:]*)$", re.IGNORECASE)
+OBJECT = quick(r"\b(?:met|meets|meet|meeting|talks?|conversation|call|discussions?|"
+               r"dialogue|spoke|talked|walks|walked|hands|conference|down)\b(?:\s+[^\s,;:]+){0,6}?"
+               r"\s+with\s+(?P<list>[^;:]*)$", re.IGNORECASE)
+DIRECT = quick(r"\b(?:met|meets|meet|meeting|host(?:s|ed)?|receiv(?:es|ed)|welcom(?:es|ed)|"
+               r"call(?:s|ed)\s+on|courtesy\s+call\s+on)\s+(?P<list>[^;:]*)$", re.IGNORECASE)
 # a meeting still to come or only wished for: "are due to hold talks", "hopes to meet"
-UNREAL = re.compile(r"\b(?:(?:will|would|shall|could|might|may)(?:\s+\S+){0,2}|(?:due|plans?|"
-                    r"planning|hopes?|hoping|expects?|expected|wants?|scheduled|set|likely|"
-                    r"seeks?|seeking|going|intends?|is|are)\s+to(?:\s+[^\s,.;:]+){0,8})\s+$",
+UNREAL = quick(r"\b(?:(?:will|would|shall|could|might|may)(?:\s+\S+){0,2}|(?:due|plans?|"
+               r"planning|hopes?|hoping|expects?|expected|wants?|scheduled|set|likely|"
+               r"seeks?|seeking|going|intends?|is|are)\s+to(?:\s+[^\s,.;:]+){0,8})\s+$",
+               re.IGNORECASE)
+COUNTERPART = quick(r"\b(?:his|her|their)\s+(?:\S+\s+){0,2}counterparts?,?\s*$",
                     re.IGNORECASE)
-COUNTERPART = re.compile(r"\b(?:his|her|their)\s+(?:\S+\s+){0,2}counterparts?,?\s*$",
-                         re.IGNORECASE)
-ATTENDED = re.compile(r"\b(?:attended by|joined by|participants? (?:included|were)|"
-                      r"(?:side|delegations?) (?:was |were )?(?:led|headed) by)\b")
+ATTENDED = quick(r"\b(?:attended by|joined by|participants? (?:included|were)|"
+                 r"(?:side|delegations?) (?:was |were )?(?:led|headed) by)\b")
 # an appositive relative clause between a subject and its verb: "X, who is visiting Y, met"
 RELATIVE = re.compile(r",\s+who\s[^;:“”\"]*,\s*$")
 # "X ..., where he was hosted by Y": the pronoun stands for the sentence's subject
-PRONOUN = re.compile(rf"\b(?:he|she)\s+(?:(?:was|had|has)\s+)?(?:{MEET})", re.IGNORECASE)
+PRONOUN = quick(rf"\b(?:he|she)\s+(?:(?:was|had|has)\s+)?(?:{MEET})", re.IGNORECASE)
 # hosting verbs that mean a meeting only with a person as their object
-WELCOME = re.compile(r"\bwelcom(?:es|ed)\b", re.IGNORECASE)
+WELCOME = quick(r"\bwelcom(?:es|ed)\b", re.IGNORECASE)
 ROLE_WORDS = frozenset(re.split(r"\s+", """the his her their its new newly appointed incoming
 of for and counterpart counterparts visiting top foreign defence defense minister secretary
 affairs state prime president diplomat envoy"""))
-FORMER = re.compile(r"\b(?:then|former|late|ex|predecessors?)\b[\s\-]*(?:[A-Z][\w.'’\-]*\s+)"
-                    r"{0,5}$", re.IGNORECASE)
-CREDIT = re.compile(r"^\s*(?:\(?Photo\)?|Image|Caption|Pictured|File photo)\b|Getty Images|"
-                    r"\(Pool photo\)|Facebook/@|Twitter/@|\bvia (?:Al Jazeera|Reuters|AP)\b",
-                    re.IGNORECASE)
-ELSEWHEN = re.compile(r"^Previously\b|\b(?:last|previous) (?:week|month|year)\b|\blast met\b|"
-                      r"\bearlier this (?:week|month|year)\b|"
-                      r"^(?:the|this|their|his|her)\s+(?:\S+\s+){0,3}?(?:follows|comes\s+after)\b",
-                      re.IGNORECASE)
+FORMER = quick(r"\b(?:then|former|late|ex|predecessors?)\b[\s\-]*(?:[A-Z][\w.'’\-]*\s+)"
+               r"{0,5}$", re.IGNORECASE)
+CREDIT = quick(r"^\s*(?:\(?Photo\)?|Image|Caption|Pictured|File photo)\b|Getty Images|"
+               r"\(Pool photo\)|Facebook/@|Twitter/@|\bvia (?:Al Jazeera|Reuters|AP)\b",
+               re.IGNORECASE)
+ELSEWHEN = quick(r"^Previously\b|\b(?:last|previous) (?:week|month|year)\b|\blast met\b|"
+                 r"\bearlier this (?:week|month|year)\b|"
+                 r"^(?:the|this|their|his|her)\s+(?:\S+\s+){0,3}?(?:follows|comes\s+after)\b",
+                 re.IGNORECASE)
 LABEL = re.compile(r"^\s*([^:“\"]{2,120}):\s")
-FIRST_PERSON = re.compile(rf"\b(?:I|[Ww]e)\b(?:\s+\S+){{0,2}}?\s+(?:{MEET}|{AGREE})")
+FIRST_PERSON = quick(rf"\b(?:I|[Ww]e)\b(?:\s+\S+){{0,2}}?\s+(?:{MEET}|{AGREE})")
 QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
-MEET_RE = re.compile(MEET)
+MEET_RE = quick(MEET)
 PARENS = re.compile(r"\([^)]*\)")
 POSSESSED = re.compile(r"['’]s\s+(?:\S+\s+){0,3}$")
 POSSESSIVE = re.compile(r"['’]s\b")
@@ -145,8 +146,9 @@ def _blank(part: str, others: Sequence[Span], offset: int) -> str:
     """``part`` (starting at ``offset`` of the sentence) with other people's names removed."""
     chars = list(part)
     for start, end in others:
-        for pos in range(max(start - offset, 0), min(end - offset, len(chars))):
-            chars[pos] = " "
+        low, high = max(start - offset, 0), min(end - offset, len(chars))
+        if low < high:
+            chars[low:high] = " " * (high - low)
     return AND_I.sub(" ", "".join(chars))
 
 

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from generator.extract.memo import MEMO_SIZE
+from generator.extract.memo import MEMO_SIZE, RecentMemo
+from generator.extract.prefilter import quick
 from generator.extract.principals import CREDIT
 from generator.models import Evidence, PersonMention, QuoteFact, Sentence
 
@@ -16,8 +17,8 @@ SAID = (r"(?:said|says|add(?:ed|s)|told|tells|stated|states|noted|notes|wrote|wr
         r"continued|warned|saying|calling|called|calls|described|describes|posted|tweeted|"
         r"remarked|observed|recalled|acknowledged|asserted|spoke\s+of|speaks\s+of|"
         r"according\s+to)")
-SAID_RE = re.compile(rf"\b{SAID}\b", re.IGNORECASE)
-ORG = re.compile(
+SAID_RE = quick(rf"\b{SAID}\b", re.IGNORECASE)
+ORG = quick(
     r"(?:\b(?i:the|a|an|their|its)\s+)?(?:[A-Z][\w.\-]*\s+){0,4}(?:[Ff]oreign\s+)?"
     r"(?i:ministry|department|office|government|embassy|cabinet|spokes(?:person|man|woman))"
     r"\b(?:\s+of\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})?"
@@ -26,13 +27,15 @@ ORG = re.compile(
     r"Pentagon|White House)\b")
 PRONOUN = re.compile(r"\b(?:he|she|it)\b", re.IGNORECASE)
 SMALL_WORDS = frozenset({"the", "of", "and", "for", "in", "on", "a", "an", "to", "at", "by"})
-OUTCOME = re.compile(
+OUTCOME = quick(
     r"\b(?:agreed|agrees|agree (?:to|on|that)|concurred|concur (?:to|on|that)|condemn(?:ed|s)|"
     r"pledged|pledges|vowed|vows|reaffirmed|reaffirms|confirmed|affirmed|affirms|committed|"
     r"commits|shared the view|shared (?:their|the|our) (?:concerns?|recognition)|resolved|"
     r"decided|strongly opposed|renewed (?:their|its) commitment)\b", re.IGNORECASE)
-LINKS = re.compile(r"^\s*(?:related (?:coverage|articles|stories|news)|also read|read more)\b",
-                   re.IGNORECASE)
+MARKS = re.compile("[“\"‘']")  # the marks that may open a quotation
+FINAL = re.compile(r"[.!?][\"”’')\]]*$")
+LINKS = quick(r"^\s*(?:related (?:coverage|articles|stories|news)|also read|read more)\b",
+              re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,10 @@ def _quote_spans(text: str) -> tuple[Span, ...]:
         spans.append(Span(0, first.end(), text[:first.start()].strip().rstrip(",")))
         pos = first.end()
     while pos < len(text):
+        candidate = MARKS.search(text, pos)  # any other character opens nothing
+        if candidate is None:
+            break
+        pos = candidate.start()
         mark = text[pos]
         opening = mark in "“\"" or (mark in "‘'" and (pos == 0 or text[pos - 1] in " ([—–-\n"))
         end = _closing(text, pos, mark) if opening else -1
@@ -112,7 +119,12 @@ def _merge(text: str, spans: list[Span]) -> list[Span]:
 
 
 def _name_pattern(person: PersonMention) -> re.Pattern[str]:
-    words = [re.escape(w) for w in person.name.split() if len(w) > 2]
+    return _name_re(person.name)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _name_re(name: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in name.split() if len(w) > 2]
     return re.compile(rf"\b(?:{'|'.join(words) or '(?!)'})\b", re.IGNORECASE)
 
 
@@ -212,6 +224,15 @@ def find_quotes(sentences: Sequence[Sentence],
         Quotes in article order; ``speaker`` is a person's name, an organisation or
         statement ("the Japanese Foreign Ministry", "joint statement"), or None.
     """
+    return _QUOTES((tuple(sentences), tuple(p.name for p in people)), (),
+                   lambda: _find_quotes(sentences, people))
+
+
+_QUOTES: RecentMemo[tuple[QuoteFact, ...]] = RecentMemo()  # people count by name only
+
+
+def _find_quotes(sentences: Sequence[Sentence],
+                 people: Sequence[PersonMention]) -> tuple[QuoteFact, ...]:
     quotes: list[QuoteFact] = []
     last: tuple[str | None, str | None] = (None, None)  # the last person, the last body
     names = {p.name for p in people}
@@ -269,14 +290,23 @@ def find_outcomes(sentences: Sequence[Sentence]) -> tuple[Evidence, ...]:
     outcomes: list[Evidence] = []
     in_links = False
     for s in sentences:
-        if LINKS.search(s.text):
+        links, final, left_out, outcome = _outcome_shape(s.text)
+        if links:
             in_links = True
             continue
-        if in_links and not re.search(r"[.!?][\"”’')\]]*$", s.text):
+        if in_links and not final:
             continue
         in_links = False
-        if CREDIT.search(s.text) or s.text.rstrip().endswith("?"):
+        if left_out:
             continue
-        if OUTCOME.search(s.text):
+        if outcome:
             outcomes.append(Evidence("outcomes", s.article, s.line, s.text))
     return tuple(outcomes)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _outcome_shape(text: str) -> tuple[bool, bool, bool, bool]:
+    """Whether ``text`` opens link lines, ends a sentence, is a credit or a question, and
+    states an outcome."""
+    return (bool(LINKS.search(text)), bool(FINAL.search(text)),
+            bool(CREDIT.search(text)) or text.rstrip().endswith("?"), bool(OUTCOME.search(text)))

@@ -15,46 +15,54 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from generator.extract.memo import MEMO_SIZE
-from generator.models import PersonMention, Sentence
+from generator.extract.prefilter import quick
+from generator.models import PersonMention, Sentence, SourceArticle
 
 NAME_WORD = re.compile(r"[A-Za-z][\w-]+")
 WORD = re.compile(r"[\w-]+")
 
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-CUE = re.compile(r"\b(?:met|meets?|meetings?|talks?|talked|call|conversation|discussions?|"
-                 r"discussed|convened|sat down|spoke|consultations?|bilateral|dialogue|"
-                 r"video[- ]?conferences?|videoconferences?|telephone talk|"
-                 # "called on the prime minister" is a visit; "called on Germany to act" is
-                 # a demand
-                 r"called on(?![^.;]{0,80}\bto\b))\b",
-                 re.IGNORECASE)
-MODAL = re.compile(r"\b(?:will|would|could|might|may|should|to be held|plans? to|planned|"
-                   r"expected to|is set to|upcoming|due to|hopes? to|hoping to|wants? to|"
-                   r"aims? to|seeks? to|intends? to|looks? forward to|to visit|"
-                   r"next (?:week|month))\b")
+CUE = quick(r"\b(?:met|meets?|meetings?|talks?|talked|call|conversation|discussions?|"
+            r"discussed|convened|sat down|spoke|consultations?|bilateral|dialogue|"
+            r"video[- ]?conferences?|videoconferences?|telephone talk|"
+            # "called on the prime minister" is a visit; "called on Germany to act" is
+            # a demand
+            r"called on(?![^.;]{0,80}\bto\b))\b",
+            re.IGNORECASE)
+MODAL = quick(r"\b(?:will|would|could|might|may|should|to be held|plans? to|planned|"
+              r"expected to|is set to|upcoming|due to|hopes? to|hoping to|wants? to|"
+              r"aims? to|seeks? to|intends? to|looks? forward to|to visit|"
+              r"next (?:week|month))\b")
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|"
           r"November|December)")
-BACKGROUND = re.compile(r"\blast (?:week|month|year|met|time|visited|held|spoke|talked)\b|"
-                        r"\bprevious\b|"
-                        rf"\blast {_MONTH}\b|\bsince (?:19|20)\d\d\b|"
-                        r"\b(?:talk|meet|speak|call)s? (?:often|regularly|frequently)\b|"
-                        r"\b(?:follows|followed(?! by)|comes after|came after)\b[^.;]{0,40}?"
-                        r"\b(?:meeting|talks|visit|call)\b|"
-                        r"\bearlier this (?:week|month|year)\b|"
-                        r"\b(?:a day|days|weeks?|months?) (?:after|before)\b[^.;]{0,60}?"
-                        r"\b(?:met|meets|held|meeting|talks|visit\w*)\b", re.IGNORECASE)
+BACKGROUND = quick(r"\blast (?:week|month|year|met|time|visited|held|spoke|talked)\b|"
+                   r"\bprevious\b|"
+                   rf"\blast {_MONTH}\b|\bsince (?:19|20)\d\d\b|"
+                   r"\b(?:talk|meet|speak|call)s? (?:often|regularly|frequently)\b|"
+                   r"\b(?:follows|followed(?! by)|comes after|came after)\b[^.;]{0,40}?"
+                   r"\b(?:meeting|talks|visit|call)\b|"
+                   r"\bearlier this (?:week|month|year)\b|"
+                   r"\b(?:a day|days|weeks?|months?) (?:after|before)\b[^.;]{0,60}?"
+                   r"\b(?:met|meets|held|meeting|talks|visit\w*)\b", re.IGNORECASE)
 GROUP = re.compile(r"\b(?:the two|both|the ministers|counterparts?|top diplomats|"
                    r"ministers|I|we|We)\b|^The (?:meeting|talks|call|conversation)\b|"
                    r"\b(?:was|were) held\b|\btook place\b")
-SIDE_CUE = re.compile(rf"\b(?:earlier|later) (?:in the day|that day|on|{_WEEKDAY})\b|"
-                      r"\balso (?:held|had|met)\b|\bseparate(?:ly)?\b|\bin a separate\b|"
-                      r"\b(?:after|before) (?:that|the (?:talks|dialogue|meeting|call|"
-                      r"summit|session))\b", re.IGNORECASE)
-SAME_DAY = re.compile(r"\b(?:earlier|later) (?:in the day|that day)|\bsame day\b|\balso\b",
-                      re.IGNORECASE)
+SIDE_CUE = quick(rf"\b(?:earlier|later) (?:in the day|that day|on|{_WEEKDAY})\b|"
+                 r"\balso (?:held|had|met)\b|\bseparate(?:ly)?\b|\bin a separate\b|"
+                 r"\b(?:after|before) (?:that|the (?:talks|dialogue|meeting|call|"
+                 r"summit|session))\b", re.IGNORECASE)
+SAME_DAY = quick(r"\b(?:earlier|later) (?:in the day|that day)|\bsame day\b|\balso\b",
+                 re.IGNORECASE)
 SIDE_SPAN = 3
-SEPARATE = re.compile(r"\bseparate(?:ly)?\b|\b(?:earlier|later) (?:in the day|that day)\b",
-                      re.IGNORECASE)
+OPINION = quick(r"^\s*(?:Commentary|Opinion|Op-Ed|Editorial|Column|Perspective|"
+                r"Analysis)\s*$", re.IGNORECASE)
+STOP = quick(r"^\s*(?:Related (?:coverage|articles?|stories|news)|Latest articles?|"
+             r"More from|Recommended|Read next|Most read|"
+             r"(?:Also read|Read also|Read more|See also)\s*:?\s*$)", re.IGNORECASE)
+SKIP = quick(r"^\s*(?:Also Read|Read more|Read also|See also|Official news published at|"
+             r"Image:|Caption\s*$|- Part of|>\s)", re.IGNORECASE)
+SEPARATE = quick(r"\bseparate(?:ly)?\b|\b(?:earlier|later) (?:in the day|that day)\b",
+                 re.IGNORECASE)
 
 
 def name_tokens(person: PersonMention) -> set[str]:
@@ -78,6 +86,12 @@ def mentions(sentence: Sentence, person: PersonMention) -> bool:
     return not _words(sentence.text).isdisjoint(_name_words(person.name))
 
 
+@lru_cache(maxsize=MEMO_SIZE)
+def elsewhen_text(text: str) -> bool:
+    """Whether ``text`` speaks of a plan or another time (a modal or background cue)."""
+    return bool(MODAL.search(text)) or bool(BACKGROUND.search(text))
+
+
 def planned(text: str, start: int, end: int) -> bool:
     """Whether the meeting cue at ``start:end`` is in a plan ("will meet", "due to hold")."""
     return bool(MODAL.search(text[max(0, start - 80):end + 30]))
@@ -85,12 +99,21 @@ def planned(text: str, start: int, end: int) -> bool:
 
 def reports_meeting(sentence: Sentence, people: Sequence[PersonMention]) -> bool:
     """A sentence that reports a meeting that happened (not a plan, not an old one)."""
-    text = sentence.text
+    happened, group = _reported(sentence.text)
+    if not happened:
+        return False
+    return group or any(mentions(sentence, p) for p in people)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _reported(text: str) -> tuple[bool, bool]:
+    """Whether ``text`` has a meeting cue neither planned nor about another time, and
+    whether it speaks of the meeting's group ("the two", "counterparts")."""
     if BACKGROUND.search(text):
-        return False
+        return False, False
     if not any(not planned(text, cue.start(), cue.end()) for cue in CUE.finditer(text)):
-        return False
-    return bool(GROUP.search(text)) or any(mentions(sentence, p) for p in people)
+        return False, False
+    return True, bool(GROUP.search(text))
 
 
 def other_events(body: Sequence[Sentence], principals: Sequence[PersonMention],
@@ -103,12 +126,7 @@ def other_events(body: Sequence[Sentence], principals: Sequence[PersonMention],
     """
     found = set()
     for sentence in body:
-        cues = list(CUE.finditer(sentence.text))
-        if not cues:
-            continue
-        elsewhen = BACKGROUND.search(sentence.text) or all(
-            planned(sentence.text, c.start(), c.end()) for c in cues)
-        if not elsewhen:
+        if not _elsewhen(sentence.text):
             continue
         ours = any(mentions(sentence, p) for p in principals)
         names = {p.name for p in principals}
@@ -118,7 +136,42 @@ def other_events(body: Sequence[Sentence], principals: Sequence[PersonMention],
     return found
 
 
+@lru_cache(maxsize=MEMO_SIZE)
+def _elsewhen(text: str) -> bool:
+    """Whether ``text`` has meeting cues, each planned or all about another time."""
+    cues = list(CUE.finditer(text))
+    if not cues:
+        return False
+    return bool(BACKGROUND.search(text)) or all(planned(text, c.start(), c.end())
+                                                for c in cues)
+
+
 def side_starts(sentence: Sentence, new: Sequence[str]) -> bool:
     """Whether ``sentence`` opens a side meeting with the new counterparts ``new``."""
-    return bool(new) and bool(SIDE_CUE.search(sentence.text)) and bool(
-        CUE.search(sentence.text)) and not BACKGROUND.search(sentence.text)
+    return bool(new) and _side_cued(sentence.text)
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _side_cued(text: str) -> bool:
+    return bool(SIDE_CUE.search(text)) and bool(CUE.search(text)) and not BACKGROUND.search(text)
+
+
+def body_sentences(article: SourceArticle) -> tuple[Sentence, ...]:
+    """Sentences of the article proper: related-links blocks and link lines left out."""
+    last = _BODY[0]
+    if last is not None and last[0] is article:
+        return last[1]
+    lines = article.text.split("\n")
+    stop = next((n for n, line in enumerate(lines, 1) if STOP.match(line)), len(lines) + 1)
+    skipped = {n for n, line in enumerate(lines, 1) if SKIP.match(line)}
+    body = tuple(s for s in article.sentences if s.line < stop and s.line not in skipped)
+    _BODY[0] = (article, body)
+    return body
+
+
+_BODY: list[tuple[SourceArticle, tuple[Sentence, ...]] | None] = [None]  # the last one
+
+
+def is_opinion(article: SourceArticle) -> bool:
+    """An opinion piece or commentary, marked as such near the top."""
+    return any(OPINION.match(line) for line in article.text.split("\n")[:8])

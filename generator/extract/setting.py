@@ -9,32 +9,33 @@ from functools import lru_cache
 
 from generator.extract.memo import MEMO_SIZE, TextMemo
 from generator.extract.places import Event, Gazetteer
+from generator.extract.prefilter import quick
 from generator.models import Evidence, PersonMention, Sentence
 
-PHONE = re.compile(
+PHONE = quick(
     r"\b(?:tele)?phone(?:d)?\b|\bby (?:tele)?phone\b|\b(?:held|had|made|received|took|in) "
     r"(?:a|an|their|the) (?:\w+[- ]){0,3}call\b|\bcall(?:s)? (?:with|between)\b",
     re.IGNORECASE)
-VIDEO = re.compile(r"\bvideo[- ]?(?:conference|call|link|talks?|meeting)s?\b|"
-                   r"\bvideoconferenc\w*|\bvirtual (?:meeting|talks?|summit)s?\b|"
-                   r"\bonline (?:meeting|talks?|summit)s?\b|\b(?:by|via|over) video\b",
-                   re.IGNORECASE)
-NOT_NOW = re.compile(r"\b(?:toward|towards) holding|\bto hold\b|\bseeking\b|\bwill\b|"
-                     r"\bnext\b|\bupcoming\b|\bprevious\b|\blast (?:week|month|year)\b|"
-                     r"\bsince\b|\bachievement\b|\bbased on\b|\bplans?\b", re.IGNORECASE)
-RELATION = re.compile(r"\b(?:sidelines?|margins?|fringes?|on the occasion of|attend\w*|"
-                      r"meetings? (?:involving|of)|gathering of|series of|"
-                      r"for (?:a|the) (?:\w+ )?meeting of|ahead of|in advance of|after|during|"
-                      r"at the|for the|join)\b", re.IGNORECASE)
-LEADER_VISIT = re.compile(
+VIDEO = quick(r"\bvideo[- ]?(?:conference|call|link|talks?|meeting)s?\b|"
+              r"\bvideoconferenc\w*|\bvirtual (?:meeting|talks?|summit)s?\b|"
+              r"\bonline (?:meeting|talks?|summit)s?\b|\b(?:by|via|over) video\b",
+              re.IGNORECASE)
+NOT_NOW = quick(r"\b(?:toward|towards) holding|\bto hold\b|\bseeking\b|\bwill\b|"
+                r"\bnext\b|\bupcoming\b|\bprevious\b|\blast (?:week|month|year)\b|"
+                r"\bsince\b|\bachievement\b|\bbased on\b|\bplans?\b", re.IGNORECASE)
+RELATION = quick(r"\b(?:sidelines?|margins?|fringes?|on the occasion of|attend\w*|"
+                 r"meetings? (?:involving|of)|gathering of|series of|"
+                 r"for (?:a|the) (?:\w+ )?meeting of|ahead of|in advance of|after|during|"
+                 r"at the|for the|join)\b", re.IGNORECASE)
+LEADER_VISIT = quick(
     r"\bvisit\w* (?P<country>[A-Z][\w.]+(?: [A-Z]\w+)?) (?:with|alongside|accompanying) "
     r"(?P<title>President|Prime Minister|Chancellor|King|Premier) (?P<name>[A-Z][\w-]+)")
 # "on the sidelines of a regional gathering": sidelines even when the event is not named.
-ASIDE = re.compile(r"\b(?:on|at|along) the (?:sidelines?|margins?|fringes?|side) of\b",
-                   re.IGNORECASE)
-GROUP_CUE = re.compile(r"\b(?i:trilateral|three-way|tripartite|triangle|quadrilateral|"
-                       r"multilateral|foreign ministers of|ministers of the (?:three|four))\b|"
-                       r"\b[A-Z][\w.]*[-–][A-Z][\w.]*[-–][A-Z][\w.]*")
+ASIDE = quick(r"\b(?:on|at|along) the (?:sidelines?|margins?|fringes?|side) of\b",
+              re.IGNORECASE)
+GROUP_CUE = quick(r"\b(?i:trilateral|three-way|tripartite|triangle|quadrilateral|"
+                  r"multilateral|foreign ministers of|ministers of the (?:three|four))\b|"
+                  r"\b[A-Z][\w.]*[-–][A-Z][\w.]*[-–][A-Z][\w.]*")
 DEFENCE = re.compile(r"defen[cs]e", re.IGNORECASE)
 FOREIGN = re.compile(r"foreign|secretary of state|external affairs", re.IGNORECASE)
 
@@ -74,6 +75,8 @@ def _find_events(events: Sequence[Event], text: str) -> tuple[tuple[int, int, Ev
     found = []
     for event in events:
         for alias in sorted(event.aliases, key=len, reverse=True):
+            if alias not in text:  # the pattern matches the alias as written, or not at all
+                continue
             for match in _alias_re(alias).finditer(text):
                 found.append((match.start(), match.end(), event))
     return tuple(sorted(found, key=lambda item: (item[0], -item[1])))

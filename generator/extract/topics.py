@@ -19,7 +19,15 @@ from typing import Any
 import yaml
 
 from generator.errors import DataError
-from generator.extract.memo import TextMemo
+from generator.extract.memo import RecentMemo, TextMemo
+from generator.extract.prefilter import (
+    Need,
+    any_in,
+    needed_all,
+    needed_words,
+    plain,
+    possible,
+)
 from generator.models import Evidence, Problem, Sentence, TopicFact
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -59,22 +67,104 @@ class Topic:
         except re.error:
             return None
 
+    @cached_property
+    def _needs(self) -> tuple[tuple[Need, ...], Need, tuple[tuple[Need, Need, Need], ...]]:
+        """Words each pattern needs (see ``prefilter``): excludes, ``any_term``, terms."""
+        return (tuple(_need(p) for p in self.exclude), _need(self.any_term),
+                tuple((_need(t.pattern), _need(t.requires), _need(t.unless))
+                      for t in self.terms))
+
     def score(self, text: str) -> int:
         """The weight of this topic's terms in one sentence (each term counted once)."""
-        for pattern in self.exclude:
-            text = pattern.sub(" ", text)
-        if self.any_term is not None and not self.any_term.search(text):
+        excludes, any_words, term_words = self._needs
+        for pattern, words in zip(self.exclude, excludes, strict=True):
+            if possible(words, text):
+                text = pattern.sub(" ", text)
+        if self.any_term is not None and not (possible(any_words, text) and
+                                              self.any_term.search(text)):
             return 0
         total = 0
-        for term in self.terms:
-            if not term.pattern.search(text):
+        for term, (words, required, unless) in zip(self.terms, term_words, strict=True):
+            if not possible(words, text) or not term.pattern.search(text):
                 continue
-            if term.requires and not term.requires.search(text):
+            if term.requires and not (possible(required, text) and term.requires.search(text)):
                 continue
-            if term.unless and term.unless.search(text):
+            if term.unless and possible(unless, text) and term.unless.search(text):
                 continue
             total += term.weight
         return total
+
+
+def _need(pattern: re.Pattern[str] | None) -> Need:
+    return None if pattern is None else needed_words(pattern.pattern, pattern.flags)
+
+
+Conj = tuple[frozenset[str], ...]  # each set must have a word in the text (see prefilter)
+
+
+def _conj(pattern: re.Pattern[str] | None) -> Conj:
+    return () if pattern is None else needed_all(pattern.pattern, pattern.flags)
+
+
+def _holds(conj: Conj, low: str) -> bool:
+    return all(any_in(need, low) for need in conj)
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Which patterns of which topics may match a text, by the words the text holds."""
+
+    words: tuple[str, ...]  # every word some pattern is looked up by
+    by_word: dict[str, tuple[tuple[int, int], ...]]  # word -> (topic, term or -1: exclude)
+    always: tuple[tuple[int, int], ...]  # patterns that need no word
+    needs: dict[tuple[int, int], Conj]
+
+    @classmethod
+    def build(cls, topics: Sequence[Topic]) -> _Index:
+        by_word: dict[str, list[tuple[int, int]]] = {}
+        always: list[tuple[int, int]] = []
+        needs: dict[tuple[int, int], Conj] = {}
+        for n, topic in enumerate(topics):
+            spots = [((n, -1), _conj(p)) for p in topic.exclude]
+            spots += [((n, m), _conj(t.pattern)) for m, t in enumerate(topic.terms)]
+            for spot, conj in spots:
+                # two excludes share a spot: no test beyond the words of either
+                needs[spot] = () if spot in needs or not conj else conj
+                if not conj:
+                    always.append(spot)
+                    continue
+                for word in conj[0]:
+                    by_word.setdefault(word, []).append(spot)
+        return cls(tuple(sorted(by_word)), {w: tuple(v) for w, v in by_word.items()},
+                   tuple(always), needs)
+
+    def candidates(self, low: str) -> dict[int, list[int]]:
+        """Topic -> its patterns (term numbers, -1 for an exclude) that may match."""
+        spots = set(self.always)
+        for word in self.words:
+            if word in low:
+                spots.update(self.by_word[word])
+        found: dict[int, list[int]] = {}
+        for topic, term in sorted(spots):
+            if _holds(self.needs.get((topic, term), ()), low):
+                found.setdefault(topic, []).append(term)
+        return found
+
+
+def _fast_score(topic: Topic, terms: list[int], text: str, low: str) -> int:
+    """``topic.score(text)`` for a text (see ``prefilter.plain``) in which only the given
+    terms (no exclude) may match. No ``any_term`` test: it matches where some term does."""
+    total = 0
+    for term in (topic.terms[m] for m in terms):
+        if not term.pattern.search(text):
+            continue
+        if term.requires and not (_holds(_conj(term.requires), low) and
+                                  term.requires.search(text)):
+            continue
+        if term.unless and _holds(_conj(term.unless), low) and term.unless.search(text):
+            continue
+        total += term.weight
+    return total
 
 
 @dataclass(frozen=True)
@@ -89,6 +179,17 @@ class Taxonomy:
     @functools.cached_property
     def ids(self) -> frozenset[str]:
         return frozenset(t.id for t in self.topics)
+
+    @functools.cached_property
+    def filters(self) -> tuple[tuple[tuple[re.Pattern[str], Need], ...], ...]:
+        """``skip_after``, ``skip`` and ``cues``, each pattern with the words it needs."""
+        return tuple(tuple((p, _need(p)) for p in patterns)
+                     for patterns in (self.skip_after, self.skip, self.cues))
+
+    @functools.cached_property
+    def index(self) -> _Index:
+        """The topics' patterns by the words they need (see ``prefilter``)."""
+        return _Index.build(self.topics)
 
     @functools.cached_property
     def _titles(self) -> dict[str, str]:
@@ -207,13 +308,34 @@ def discussion_sentences(sentences: Sequence[Sentence],
 
 def _filter_text(taxonomy: Taxonomy, text: str) -> tuple[bool, bool, bool, bool]:
     """Whether ``text`` starts a run to skip, ends a sentence, is skipped, has a cue."""
-    return (any(p.search(text) for p in taxonomy.skip_after), bool(FINAL_STOP.search(text)),
-            any(p.search(text) for p in taxonomy.skip), any(p.search(text) for p in taxonomy.cues))
+    after, skip, cues = taxonomy.filters
+    return (_any_match(after, text), bool(FINAL_STOP.search(text)), _any_match(skip, text),
+            _any_match(cues, text))
+
+
+def _any_match(patterns: tuple[tuple[re.Pattern[str], Need], ...], text: str) -> bool:
+    return any(possible(words, text) and pattern.search(text) for pattern, words in patterns)
 
 
 def _score_text(taxonomy: Taxonomy, text: str) -> tuple[int, ...]:
-    """Each topic's score for ``text``, in taxonomy order."""
-    return tuple(topic.score(text) for topic in taxonomy.topics)
+    """Each topic's score for ``text``, in taxonomy order.
+
+    Only the patterns whose needed words the text holds are searched (see ``prefilter``).
+    """
+    if not plain(text):
+        return tuple(topic.score(text) for topic in taxonomy.topics)
+    low = text.lower()
+    found = taxonomy.index.candidates(low)
+    scores = []
+    for n, topic in enumerate(taxonomy.topics):
+        terms = found.get(n)
+        if not terms:
+            scores.append(0)
+        elif terms[0] < 0:  # an exclude may match: it may change the text
+            scores.append(topic.score(text))
+        else:
+            scores.append(_fast_score(topic, terms, text, low))
+    return tuple(scores)
 
 
 _filters = TextMemo(_filter_text)
@@ -231,10 +353,21 @@ def find_topics(sentences: Sequence[Sentence], taxonomy: Taxonomy) -> tuple[Topi
         One TopicFact per topic whose score reaches its threshold; its evidence is every
         sentence that contributed, with field ``topics.<id>``.
     """
+    return _TOPICS((tuple(sentences), id(taxonomy)), (taxonomy,),
+                   lambda: _find_topics(sentences, taxonomy))
+
+
+_TOPICS: RecentMemo[tuple[TopicFact, ...]] = RecentMemo()
+
+
+def _find_topics(sentences: Sequence[Sentence], taxonomy: Taxonomy) -> tuple[TopicFact, ...]:
     usable = discussion_sentences(sentences, taxonomy)
     table = [_scores(taxonomy, s.text) for s in usable]
+    columns = list(zip(*table, strict=True))
     facts: list[TopicFact] = []
     for n, topic in enumerate(taxonomy.topics):
+        if not columns or not any(columns[n]):
+            continue  # no sentence scores: no support
         scored = [(s, row[n]) for s, row in zip(usable, table, strict=True)]
         support = [s for s, points in scored if points > 0]
         if support and sum(points for _, points in scored) >= topic.threshold:
