@@ -20,10 +20,12 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator.duplicates import Sketch
 from generator.models import ArticleFacts
+
+if TYPE_CHECKING:
+    from generator.shingles import Sketch
 
 KEEP_VERSIONS = 3
 FORMAT = b"briefing-cache-1"

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from generator.duplicates import Sketch, find_near_duplicates
+from generator.duplicates import find_near_duplicates
 from generator.extract.dates import DATE_BASES
 from generator.extract.directory import PeopleDirectory
 from generator.extract.places import Gazetteer, same_place
@@ -35,6 +35,7 @@ from generator.models import (
     Quote,
     QuoteVariant,
 )
+from generator.shingles import Sketch
 from generator.slugs import slugify, unique_slug
 
 if TYPE_CHECKING:

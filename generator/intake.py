@@ -20,11 +20,11 @@ from typing import Any
 
 from generator import extract
 from generator.cache import Entry, ExtractCache, entry_key
-from generator.duplicates import Sketch, sketch
 from generator.knowledge import DATA_FILES, KnowledgeBase, data_path, load_knowledge
 from generator.limits import SETTINGS, Limits
 from generator.models import ArticleFacts, Problem, SourceArticle
 from generator.progress import progress
+from generator.shingles import Sketch, sketch
 from generator.slugs import file_id
 from generator.sources import (
     SourceError,

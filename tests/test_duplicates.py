@@ -9,25 +9,25 @@ import pickle
 import random
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import duplicates
-from generator.duplicates import (
-    CONTAINMENT,
-    THRESHOLD,
+from generator.duplicates import CONTAINMENT, THRESHOLD, find_near_duplicates
+from generator.models import NearDuplicate, SourceArticle
+from generator.shingles import (
     article_text,
     containment,
     content_shingles,
-    find_near_duplicates,
     jaccard,
     shingles,
     sketch,
 )
-from generator.models import NearDuplicate, SourceArticle
 from generator.sources import list_article_files, read_article, split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,10 +127,17 @@ def brute_force(articles: list[SourceArticle]) -> dict[str, tuple[NearDuplicate,
     return {key: tuple(value) for key, value in sorted(found.items())}
 
 
-@pytest.mark.parametrize("rare", [2, 6, 48, 10_000])
-def test_answer_is_the_all_pairs_answer(rare: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Whatever shingles count as frequent, every pair over a threshold is found, no other."""
+@pytest.mark.parametrize(("rare", "dims", "sample"),
+                         [(2, 256, 2048), (6, 256, 2048), (48, 256, 2048), (10_000, 256, 2048),
+                          (2, 4, 2048), (2, 8, 16), (6, 3, 5), (2, 1, 1)])
+def test_answer_is_the_all_pairs_answer(rare: int, dims: int, sample: int,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever shingles count as frequent, and however few dimensions (fitted on however few
+    sets) bound their counts, every pair over a threshold is found, no other."""
     monkeypatch.setattr(duplicates, "RARE", rare)
+    monkeypatch.setattr(duplicates, "DIMS", dims)
+    monkeypatch.setattr(duplicates, "SAMPLE", sample)
+    monkeypatch.setattr(duplicates, "COMMON", 0.0)
     rng = random.Random(5)
     small = [f"vox{i}" for i in range(12)]  # a small vocabulary: many pairs near the thresholds
     articles = [make_article(f"t{i:03d}", story(rng, rng.randint(1, 6), small))
@@ -143,12 +150,52 @@ def test_answer_is_the_all_pairs_answer(rare: int, monkeypatch: pytest.MonkeyPat
     assert find_near_duplicates(articles) == expected
 
 
+def test_identical_sketches_are_compared_once_and_paired_among_themselves() -> None:
+    """Copies (also of empty and one-word texts) pair with each other as the definition says:
+    a set with no shingles is no one's duplicate, not even its copy's."""
+    rng = random.Random(8)
+    base = story(rng, 5)
+    articles = [make_article(f"c{i}", base) for i in range(4)]
+    articles += [make_article(f"e{i}", "") for i in range(3)]
+    articles += [make_article(f"h{i}", "Hi.") for i in range(2)]
+    articles += [make_article(f"o{i}", story(rng, 5)) for i in range(5)]
+    articles.append(make_article("near", base + "\n" + story(rng, 1)))
+    expected = brute_force(articles)
+    assert [d.id for d in expected["c0"]] == ["c1", "c2", "c3", "near"]
+    assert expected["e0"] == () and [d.id for d in expected["h0"]] == ["h1"]
+    assert find_near_duplicates(articles) == expected
+    assert find_near_duplicates(list(reversed(articles))) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 12), st.integers(2, 40))
+def test_bound_is_never_below_the_exact_count(seed: int, dims: int, vocabulary: int) -> None:
+    """The projection bound: for every pair, coordinates' product plus the residuals' product
+    plus the slack reaches the exact number of shared frequent shingles."""
+    rng = np.random.default_rng(seed)
+    sets = [np.unique(rng.integers(0, vocabulary, rng.integers(0, vocabulary + 1)))
+            .astype(np.uint64) for _ in range(30)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(duplicates, "RARE", 1)
+        patch.setattr(duplicates, "DIMS", dims)
+        patch.setattr(duplicates, "COMMON", 0.0)
+        index = duplicates.overlaps(sets)
+        coords, rest, slack = duplicates._embedding(index)
+    frequent = index.columns(slice(None), len(index.spread)).astype(np.int64)
+    exact = frequent @ frequent.T
+    bound = coords.astype(np.float64) @ coords.T.astype(np.float64) + np.sqrt(
+        np.outer(rest, rest)) + slack
+    assert (bound >= exact).all()
+    if frequent.shape[1] > dims:  # a real projection: the bound is not the trivial one
+        assert slack < 1
+
+
 def test_sketches_are_the_same_in_another_process() -> None:
     text = "The ministers of Italy and Canada agreed on research stations in the Arctic."
     article = make_article("a", text)
     mine = sketch(article)
     code = ("import sys; from tests.test_duplicates import make_article; "
-            "from generator.duplicates import sketch; "
+            "from generator.shingles import sketch; "
             "s = sketch(make_article('a', sys.argv[1])); print(s.words.hex(), s.content.hex())")
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
@@ -161,26 +208,27 @@ def test_sketches_are_the_same_in_another_process() -> None:
 
 def test_similar_template_articles_give_few_candidates(monkeypatch: pytest.MonkeyPatch) -> None:
     """Articles sharing a boilerplate lead and closing but with their own story in between:
-    the boilerplate is frequent, so it makes no candidates, and the pairs counted exactly
-    grow with the number of articles, not with its square."""
+    the boilerplate is frequent, so it makes no candidates (no bounding product is needed:
+    no pair could pass on it alone), and the pairs counted exactly grow with the number of
+    articles, not with its square."""
     counted: list[int] = []
     dense: list[int] = []
     count = duplicates.Overlaps.count
+    windows = duplicates._windows
 
-    def counting(self: duplicates.Overlaps, first: Any, second: Any, bits: Any) -> Any:
+    def counting(self: duplicates.Overlaps, first: Any, second: Any) -> Any:
         counted.append(len(first))
-        return count(self, first, second, bits)
+        return count(self, first, second)
 
-    def measured(blocks: Any) -> Any:
-        def wrapper(index: duplicates.Overlaps) -> Iterator[tuple[Any, Any]]:
-            for rows, columns in blocks(index):
-                dense.append(len(rows) * len(columns))
-                yield rows, columns
-        return wrapper
+    def measured(index: duplicates.Overlaps, jaccard_test: bool) -> Any:
+        order, rows, ends = windows(index, jaccard_test)
+        for block, start in enumerate(range(0, len(order), duplicates.BLOCK)):
+            cells = int(ends[block]) - start
+            dense.append(int(rows[start:start + duplicates.BLOCK].sum()) * max(cells, 0))
+        return order, rows, ends
 
     monkeypatch.setattr(duplicates.Overlaps, "count", counting)
-    for name in ("_word_blocks", "_content_blocks"):
-        monkeypatch.setattr(duplicates, name, measured(getattr(duplicates, name)))
+    monkeypatch.setattr(duplicates, "_windows", measured)
     rng = random.Random(3)
     lead = "The foreign ministers of the two countries met on the sidelines of the summit."
     close = "Both sides agreed to stay in close contact and to meet again next year."
@@ -192,6 +240,29 @@ def test_similar_template_articles_give_few_candidates(monkeypatch: pytest.Monke
     assert sum(len(v) for v in found.values()) == 2
     assert sum(counted) < 3 * len(articles)  # of 45,150 pairs
     assert sum(dense) == 0
+
+
+def test_template_corpus_bound_prunes_most_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Articles made mostly of template sentences from small pools (every shingle of them
+    frequent): the projection bound leaves few pairs to count, and the answer is exact."""
+    monkeypatch.setattr(duplicates, "DIMS", 96)  # more than the 72 template sentences
+    monkeypatch.setattr(duplicates, "RARE", 8)
+    counted: list[int] = []
+    count = duplicates.Overlaps.count
+
+    def counting(self: duplicates.Overlaps, first: Any, second: Any) -> Any:
+        counted.append(len(first))
+        return count(self, first, second)
+
+    monkeypatch.setattr(duplicates.Overlaps, "count", counting)
+    rng = random.Random(4)
+    pools = [[story(rng, 1) for _ in range(6)] for _ in range(12)]
+    articles = [make_article(f"p{i:03d}", "\n".join(rng.choice(pool) for pool in pools))
+                for i in range(200)]
+    articles.append(make_article("p_copy", articles[3].text))
+    expected = brute_force(articles)
+    assert find_near_duplicates(articles) == expected
+    assert sum(counted) < 0.05 * len(articles) ** 2  # most of 20,100 pairs never counted
 
 
 def test_copy_embedded_in_a_much_longer_page_is_found() -> None:

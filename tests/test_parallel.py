@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator import intake, pipeline
-from generator.duplicates import find_near_duplicates, sketch
+from generator.duplicates import find_near_duplicates
 from generator.limits import Limits
+from generator.shingles import sketch
 from generator.sources import read_article, scan_seeds
 
 ROOT = Path(__file__).resolve().parents[1]
