@@ -92,8 +92,24 @@ def atom_feed(path: str, title: str, alternate: str, ident: str,
     Returns:
         The XML document, UTF-8 declared, ending with a newline.
     """
-    folder = posixpath.dirname(path)
     entries = feed_meetings(meetings, ctx)
+    deps = (title, alternate, ident, *(ctx.record_deps(m) + (day,) for day, m in entries))
+    kept = _FEEDS.get(path)
+    if kept is not None and kept[0] == deps:
+        return kept[1]
+    text = _feed_text(path, title, alternate, ident, entries, ctx)
+    _FEEDS[path] = (deps, text)
+    return text
+
+
+# The last feed written at each path (one per topic at most), with what it was made from
+# (see ``PublishContext.record_deps``): a live preview remakes only the feeds an edit touches.
+_FEEDS: dict[str, tuple[tuple[object, ...], str]] = {}
+
+
+def _feed_text(path: str, title: str, alternate: str, ident: str,
+               entries: Sequence[tuple[dt.date, MeetingRecord]], ctx: PublishContext) -> str:
+    folder = posixpath.dirname(path)
     feed = ET.Element("feed", {"xmlns": ATOM})
     add(feed, "title", clean(title), type="text")
     add(feed, "id", ctx.tag(ident))

@@ -132,7 +132,26 @@ def calendar_text(meetings: Sequence[MeetingRecord], ctx: PublishContext,
     stamp = stamp_from(dated, os.environ if environ is None else environ)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH", "X-WR-CALNAME:Briefing meetings"]
-    for record in dated:
-        lines += event_lines(record, ctx, stamp)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+    used: dict[int, tuple[tuple[object, ...], str]] = {}
+    events = [_event_text(record, ctx, stamp, used) for record in dated]
+    _EVENTS.clear()
+    _EVENTS.update(used)
+    head = "".join(fold(line) + "\r\n" for line in lines)
+    return head + "".join(events) + "END:VCALENDAR\r\n"
+
+
+# The folded VEVENT of each meeting in the last calendar, by record identity, with what it
+# was made from (see ``PublishContext.record_deps``): a live preview remakes only edits.
+_EVENTS: dict[int, tuple[tuple[object, ...], str]] = {}
+
+
+def _event_text(record: MeetingRecord, ctx: PublishContext, stamp: str,
+                used: dict[int, tuple[tuple[object, ...], str]]) -> str:
+    deps = (*ctx.record_deps(record), stamp)
+    kept = _EVENTS.get(id(record))
+    if kept is not None and kept[0] == deps:
+        text = kept[1]
+    else:
+        text = "".join(fold(line) + "\r\n" for line in event_lines(record, ctx, stamp))
+    used[id(record)] = (deps, text)
+    return text

@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
 from mkdocs.config.defaults import MkDocsConfig
@@ -45,6 +46,21 @@ class BriefingConfig(base.Config):
     full_text = opt.Type(bool, default=False)
 
 
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory by name and source checksum (Jinja checks the
+    checksum), so that the theme is compiled once per ``mkdocs serve``, not once per build."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
 class BriefingPlugin(BasePlugin[BriefingConfig]):
     """Ingest, render and add the briefing pages to an MkDocs build."""
 
@@ -56,15 +72,30 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.stored: dict[str, str] = {}  # what each file in the store holds
         self.built: list[Path] = []  # the HTML files this build wrote
         self.checks: Any = None  # sitecheck.BackgroundChecks of a whole build
+        self.bytecode: MemoryBytecodeCache | None = None  # mkdocs serve: compiled theme
+        self.observer: Any = None  # mkdocs serve: what watches the input folders
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Under ``mkdocs serve``, keep a page memo and a folder of pages between builds."""
         if command == "serve":
             self.memo = PageMemo()
             self.store = Path(tempfile.mkdtemp(prefix="briefing-pages-"))
+            self.bytecode = MemoryBytecodeCache()
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+               ) -> jinja2.Environment:
+        """Under ``mkdocs serve``, compile the theme's templates only once: each build
+        makes a new template environment, which would compile them all again."""
+        if self.bytecode is not None and env.bytecode_cache is None:
+            env.bytecode_cache = self.bytecode
+        return env
 
     def on_shutdown(self) -> None:
-        """Remove the folder of pages ``mkdocs serve`` used."""
+        """Stop watching, and remove the folder of pages ``mkdocs serve`` used."""
+        from generator import servewatch
+
+        servewatch.stop(self.observer)
+        self.observer = None
         if self.store is not None:
             shutil.rmtree(self.store, ignore_errors=True)
 
@@ -164,13 +195,16 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.checks = None
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        """Rebuild when a seed article, a record, a data file or a template changes.
+        """Rebuild when a seed article, a record, a data file or a template changes (watched
+        with the system's file events where it has them, see ``generator.servewatch``).
 
         The content folder's ``.state`` (what ingest last wrote) is not watched: ingest
         writes it on every run, and watching it would rebuild the site a second time.
         """
-        for folder in self.watched(config):
-            server.watch(str(folder))
+        from generator import servewatch
+
+        servewatch.stop(self.observer)
+        self.observer = servewatch.watch_folders(server, self.watched(config))
         return server
 
     def watched(self, config: MkDocsConfig) -> list[Path]:

@@ -7,7 +7,6 @@ into the site as they are and renders ``book.md`` like any other page.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -63,8 +62,7 @@ def render_book(corpus: Corpus, taxonomy: Taxonomy | TopicTitles, templates: Pat
     """
     # the book is read in date order: a brief's links to the series' previous and next
     # meetings are left out (and an edit to one meeting changes only its own part)
-    meetings = tuple(dataclasses.replace(m, previous=None, next=None)
-                     for m in sorted(meeting_views(corpus, taxonomy), key=date_order))
+    meetings = tuple(sorted(meeting_views(corpus, taxonomy, linked=False), key=date_order))
     env = make_environment(templates)
     if len(meetings) <= BOOK_PART:
         return [remembered(memo, env, BOOK_TEMPLATE, BOOK_PATH, meetings,

@@ -39,6 +39,15 @@ class PublishContext:
     taxonomy: TopicTitles
     articles: dict[str, ArticleRecord]
 
+    def record_deps(self, record: MeetingRecord) -> tuple[object, ...]:
+        """What a published text of ``record`` is made from besides the record: the site
+        URL, the taxonomy and the record's source articles. Records and articles loaded
+        again unchanged are the same objects (see ``generator.records``), so comparing these
+        tuples is quick, and a text can be kept from one build of a live preview to the
+        next while they compare equal."""
+        return (record, self.site_url, self.taxonomy,
+                *(self.articles.get(key) for key in record.sources))
+
     @property
     def authority(self) -> str:
         """The host of ``site_url`` (for tag URIs and UIDs), or a reserved placeholder."""

@@ -343,20 +343,28 @@ def counterparts_label(record: MeetingRecord) -> str:
     return "–".join(sorted({p.name for p in record.participants}, key=str.casefold))
 
 
-def link_neighbours(views: Sequence[MeetingView]) -> list[MeetingView]:
-    """Each dated meeting with the previous and next dated meeting of the same counterparts."""
+def neighbour_links(views: Sequence[MeetingView]
+                    ) -> dict[str, tuple[MeetingLink | None, MeetingLink | None]]:
+    """The previous and next dated meeting of the same counterparts, by meeting id (only
+    for dated meetings with participants)."""
     series: dict[tuple[str, ...], list[MeetingView]] = defaultdict(list)
     for view in sorted(views, key=date_order):
         if view.record.date is not None and view.record.participants:
             series[counterparts_key(view.record)].append(view)
-    linked: dict[str, MeetingView] = {}
+    links: dict[str, tuple[MeetingLink | None, MeetingLink | None]] = {}
     for members in series.values():
         for i, view in enumerate(members):
             before = members[i - 1] if i else None
             after = members[i + 1] if i + 1 < len(members) else None
-            linked[view.record.id] = dataclasses.replace(
-                view, previous=meeting_link(before), next=meeting_link(after))
-    return [linked.get(v.record.id, v) for v in views]
+            links[view.record.id] = (meeting_link(before), meeting_link(after))
+    return links
+
+
+def link_neighbours(views: Sequence[MeetingView]) -> list[MeetingView]:
+    """Each dated meeting with the previous and next dated meeting of the same counterparts."""
+    links = neighbour_links(views)
+    return [dataclasses.replace(v, previous=links[v.record.id][0], next=links[v.record.id][1])
+            if v.record.id in links else v for v in views]
 
 
 def meeting_link(view: MeetingView | None) -> MeetingLink | None:
@@ -423,14 +431,76 @@ def person_views(meetings: Sequence[MeetingView], people: PeopleLookup | None = 
         for key in sorted(names, key=lambda k: (names[k].casefold(), k)))
 
 
-def meeting_views(corpus: Corpus, taxonomy: TopicTitles, text_pages: Collection[str] = ()
-                  ) -> list[MeetingView]:
-    """Every meeting's view, newest first, linked to the previous and next of its series."""
+class _ViewMemo:
+    """Meeting views kept from one render to the next (a live preview renders the whole site
+    after each edit). A view is reused when its record and everything else it was made
+    from are the same objects, or equal values, as last time; the records of unchanged
+    files are the same objects from one load to the next (see ``generator.records``).
+    Each call keeps only the views it used."""
+
+    def __init__(self) -> None:
+        self.views: dict[int, tuple[tuple[object, ...], MeetingView]] = {}
+        self.linked: dict[int, tuple[tuple[object, ...], MeetingView]] = {}
+
+    @staticmethod
+    def same(old: tuple[object, ...], new: tuple[object, ...]) -> bool:
+        return len(old) == len(new) and all(a is b or a == b for a, b in zip(old, new, strict=True))
+
+    def view(self, record: MeetingRecord, articles: dict[str, ArticleRecord],
+             taxonomy: TopicTitles, people: dict[str, str], text_pages: Collection[str],
+             used: dict[int, tuple[tuple[object, ...], MeetingView]]) -> MeetingView:
+        sources = sorted(set(record.sources))
+        found = [articles.get(key) for key in sources]
+        near = [articles.get(d.id) for a in found if a is not None for d in a.near_duplicates]
+        deps = (record, taxonomy, *found, None, *near, None,
+                *(people[person_key(p.name)] for p in record.participants),
+                *(key in text_pages for key in sources))
+        kept = self.views.get(id(record))
+        view = kept[1] if kept is not None and self.same(kept[0], deps) else \
+            meeting_view(record, articles, taxonomy, people, text_pages)
+        used[id(record)] = (deps, view)
+        return view
+
+    def link(self, views: Sequence[MeetingView]) -> list[MeetingView]:
+        """``link_neighbours``, reusing each linked view whose links are unchanged."""
+        links = neighbour_links(views)
+        used: dict[int, tuple[tuple[object, ...], MeetingView]] = {}
+        result = []
+        for view in views:
+            if view.record.id not in links:
+                result.append(view)
+                continue
+            before, after = links[view.record.id]
+            deps = (view, before, after)
+            kept = self.linked.get(id(view))
+            linked = kept[1] if kept is not None and self.same(kept[0], deps) else \
+                dataclasses.replace(view, previous=before, next=after)
+            used[id(view)] = (deps, linked)
+            result.append(linked)
+        self.linked = used
+        return result
+
+
+_MEMOS: dict[frozenset[str], _ViewMemo] = {}  # by the articles that get a text page
+MEMOS_KEPT = 2
+
+
+def meeting_views(corpus: Corpus, taxonomy: TopicTitles, text_pages: Collection[str] = (),
+                  *, linked: bool = True) -> list[MeetingView]:
+    """Every meeting's view, newest first, linked to the previous and next of its series
+    (unless ``linked`` is False)."""
+    pages = frozenset(text_pages)
+    memo = _MEMOS.pop(pages, None) or _ViewMemo()
+    _MEMOS[pages] = memo  # the most recently used last
+    while len(_MEMOS) > MEMOS_KEPT:
+        del _MEMOS[next(iter(_MEMOS))]
     articles = {a.id: a for a in corpus.articles}
     people = person_slugs(corpus.meetings)
-    return link_neighbours(sorted(
-        (meeting_view(m, articles, taxonomy, people, text_pages) for m in corpus.meetings),
-        key=newest_first))
+    used: dict[int, tuple[tuple[object, ...], MeetingView]] = {}
+    views = sorted((memo.view(m, articles, taxonomy, people, pages, used)
+                    for m in corpus.meetings), key=newest_first)
+    memo.views = used
+    return memo.link(views) if linked else views
 
 
 def build_site(corpus: Corpus, knowledge: Knowledge | TopicTitles,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import time
 import types
 from pathlib import Path
@@ -172,3 +173,36 @@ def test_build_renders_without_a_memo_and_keeps_pages_in_memory(
     plugin.on_startup(command="build", dirty=False)
     plugin.on_pre_build(config=make_config(tmp_path))
     assert plugin.store is None and fake.calls[-1][1][2:] == ()
+
+
+class EventServer(FakeServer):
+    """A server with the parts of MkDocs' server that a rebuild request uses."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rebuild_cond = threading.Condition()
+        self._want_rebuild = False
+
+
+def test_serve_hears_a_saved_record_at_once(tmp_path: Path) -> None:
+    for name in ("seeds", "content", "templates"):
+        (tmp_path / name).mkdir()
+    server = EventServer()
+    plugin = make_plugin()
+    plugin.on_serve(server, config=make_config(tmp_path), builder=None)
+    try:
+        assert server.watched == [] and plugin.observer is not None  # not polled by MkDocs
+        (tmp_path / "seeds" / "a.txt").write_text("An article.")
+        (tmp_path / "content" / ".state").mkdir()
+        (tmp_path / "content" / ".state" / "records.json").write_text("{}")
+        time.sleep(0.3)
+        server._want_rebuild = False
+        assert (tmp_path / "seeds" / "a.txt").read_text() == "An article."
+        time.sleep(0.3)
+        assert not server._want_rebuild  # reading is not a change; the state is not watched
+        (tmp_path / "content" / "meetings" / "x.md").write_text("---\n")
+        with server._rebuild_cond:
+            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=5)
+    finally:
+        plugin.on_shutdown()
+    assert plugin.observer is None
