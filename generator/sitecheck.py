@@ -21,12 +21,16 @@ Only the standard library's :mod:`html.parser` is used.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import posixpath
 import re
+import tempfile
 import threading
 from collections.abc import Collection
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,6 +38,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from generator.cache import cache_root, package_version
 from generator.models import Problem
 
 SEARCH_INDEX = "search/search_index.json"
@@ -283,6 +288,75 @@ def _base_path(site_url: str | None) -> str:
     return path if path.endswith("/") else path + "/"
 
 
+class CleanPages:
+    """Pages found clean before, by a digest of their bytes, so that a build that writes
+    the same pages again (``make site`` with nothing changed) does not scan them again.
+
+    A digest covers the page's HTML and path, the site's root path, the list of files under
+    ``assets/`` (scripts are allowed from there), this package's code and the theme's
+    version (its inline scripts are allowed), so any change to what the scan depends on
+    scans the page again. Only pages with no problem are kept; the digests of one build are
+    kept in the cache folder (see ``generator.cache``; none when the cache is off).
+    """
+
+    def __init__(self, site: Path, base_path: str) -> None:
+        self.site = site
+        self.base_path = base_path
+        self.salt: bytes | None = None
+        root = cache_root("sitecheck")
+        self.path = None if root is None else root / "clean.pickle"
+        self.known: set[bytes] = set()
+        self.seen: set[bytes] = set()
+        if self.path is not None:
+            with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError,
+                                     TypeError, AttributeError, ImportError):
+                loaded = pickle.loads(self.path.read_bytes())
+                if isinstance(loaded, set):
+                    self.known = {key for key in loaded if isinstance(key, bytes)}
+
+    def key(self, text: str | bytes, shown: str, page: str) -> bytes:
+        """The digest of one page as it would be scanned."""
+        if self.salt is None:
+            from importlib.metadata import PackageNotFoundError, version
+
+            try:
+                theme = version("mkdocs-material")
+            except PackageNotFoundError:
+                theme = "?"
+            assets = self.site / "assets"
+            files = sorted(p.relative_to(self.site).as_posix()
+                           for p in assets.rglob("*") if p.is_file()) if assets.is_dir() else []
+            self.salt = hashlib.sha256("\0".join(
+                [package_version(), theme, self.base_path, *files]).encode()).digest()
+        raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+        return hashlib.sha256(self.salt + f"{shown}\0{page}\0".encode() + raw).digest()
+
+    def clean(self, key: bytes) -> bool:
+        """Whether a page with this digest was found clean before (and is kept as such)."""
+        if key in self.known:
+            self.seen.add(key)
+            return True
+        return False
+
+    def add(self, key: bytes) -> None:
+        """Keep a page just found clean."""
+        self.seen.add(key)
+
+    def save(self) -> None:
+        """Write the digests of this build's clean pages (a failure only costs speed)."""
+        if self.path is None or self.seen == self.known:
+            return
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    pickle.dump(self.seen, out, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temp, self.path)
+            finally:
+                Path(temp).unlink(missing_ok=True)
+
+
 class BackgroundChecks:
     """Pages checked in a second process while MkDocs builds the next ones.
 
@@ -301,7 +375,8 @@ class BackgroundChecks:
         self.base_path = _base_path(site_url)
         self.checked: set[Path] = set()
         self.problems: list[Problem] = []
-        self.futures: list[Future[list[Problem]]] = []
+        self.futures: list[tuple[Future[list[Problem]], bytes]] = []
+        self.clean = CleanPages(site, self.base_path)
         fork = threading.active_count() == 1 and \
             "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
         self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) \
@@ -312,35 +387,54 @@ class BackgroundChecks:
         page = dest.relative_to(self.site).as_posix()
         shown = f"{self.site.name}/{page}"
         self.checked.add(dest)
+        key = self.clean.key(html, shown, page)
+        if self.clean.clean(key):
+            return
         if self.pool is not None:
-            self.futures.append(self.pool.submit(check_html, html, shown, site=self.site,
-                                                 page=page, base_path=self.base_path))
+            self.futures.append((self.pool.submit(check_html, html, shown, site=self.site,
+                                                  page=page, base_path=self.base_path), key))
         else:
-            self.problems += check_html(html, shown, site=self.site, page=page,
-                                        base_path=self.base_path)
+            found = check_html(html, shown, site=self.site, page=page, base_path=self.base_path)
+            self.problems += found
+            if not found:
+                self.clean.add(key)
 
     def finish(self, site_url: str | None) -> tuple[Problem, ...]:
         """Every problem of the site: the pages handed over, then the rest and the index."""
         try:
-            for future in self.futures:
-                self.problems += future.result()
+            for future, key in self.futures:
+                problems = future.result()
+                self.problems += problems
+                if not problems:
+                    self.clean.add(key)
+            self._check_index()
         except BaseException:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
             raise
-        index = self.site / SEARCH_INDEX
-        shown = f"{self.site.name}/{SEARCH_INDEX}"
-        try:
-            if index.is_file() and self.pool is not None:  # half of the index each
-                half = self.pool.submit(check_search_index, index, shown, (1, 2))
-                self.problems += check_search_index(index, shown, (0, 2))
-                self.problems += half.result()
-            elif index.is_file():
-                self.problems += check_search_index(index, shown)
-        finally:
-            if self.pool is not None:
-                self.pool.shutdown()
+        if self.pool is not None:
+            self.pool.shutdown()
         rest = [p for p in self.site.rglob("*.html") if p not in self.checked]
         found = {*self.problems, *check_site(self.site, site_url, rest, index=False)}
+        self.clean.save()
         # (a search index that cannot be read is reported by both halves: once is enough)
         return tuple(sorted(found, key=lambda p: (p.path, p.line or 0, p.message)))
+
+    def _check_index(self) -> None:
+        """The search index, in two halves when there is a worker (unless found clean
+        before)."""
+        index = self.site / SEARCH_INDEX
+        shown = f"{self.site.name}/{SEARCH_INDEX}"
+        if not index.is_file():
+            return
+        key = self.clean.key(index.read_bytes(), shown, SEARCH_INDEX)
+        if self.clean.clean(key):
+            return
+        if self.pool is not None:
+            half = self.pool.submit(check_search_index, index, shown, (1, 2))
+            problems = check_search_index(index, shown, (0, 2)) + half.result()
+        else:
+            problems = check_search_index(index, shown)
+        self.problems += problems
+        if not problems:
+            self.clean.add(key)

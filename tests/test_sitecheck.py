@@ -5,13 +5,16 @@ plugin's post-build hook."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from generator import sitecheck
+from generator.models import Problem
 from generator.sitecheck import (
     BackgroundChecks,
     check_html,
@@ -179,3 +182,35 @@ def test_background_checks_report_an_unreadable_index_once(site: Path) -> None:
     (site / "search" / "search_index.json").write_text("{not json", "utf-8")
     found = BackgroundChecks(site, None).finish(None)
     assert [p.message.split(":")[0] for p in found] == ["cannot read the search index"]
+
+
+def test_pages_found_clean_are_not_scanned_again_unless_something_changed(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # no worker: scans happen here, counted
+    scanned: list[str] = []
+    real = sitecheck.check_html
+
+    def counting(text: str, shown: str, **options: Any) -> list[Problem]:
+        scanned.append(shown)
+        return real(text, shown, **options)
+
+    monkeypatch.setattr(sitecheck, "check_html", counting)
+    pages = {"a/index.html": "<p>fine</p>", "b/index.html": "<script>alert(2)</script>"}
+
+    def build() -> tuple[Problem, ...]:
+        scanned.clear()
+        checks = BackgroundChecks(site, None)
+        for name, html in pages.items():
+            checks.submit(html, site / name)
+        return checks.finish(None)
+
+    first = build()
+    assert scanned == ["site/a/index.html", "site/b/index.html"] and len(first) == 1
+    assert build() == first and scanned == ["site/b/index.html"]  # the bad page: every time
+    pages["a/index.html"] = "<p>changed</p>"
+    assert build() == first and scanned == ["site/a/index.html", "site/b/index.html"]
+    (site / "assets" / "new.js").write_text("", "utf-8")  # what scripts may load changed
+    assert build() == first and scanned == ["site/a/index.html", "site/b/index.html"]
+    monkeypatch.setenv("BRIEFING_CACHE", "off")
+    assert build() == first and len(scanned) == 2
