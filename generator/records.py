@@ -31,8 +31,9 @@ from generator.fields import (
     normalise,
     render_record,
 )
-from generator.merge import Existing, Output, Plan, edit_notes, plan_save
+from generator.merge import Existing, Output, Plan, plan_save
 from generator.models import ArticleRecord, Corpus, MeetingRecord, Problem
+from generator.recordtext import Job, Rendered, render_all
 from generator.schema import (
     ARTICLE_ID,
     MEETING_ID,
@@ -362,44 +363,24 @@ def save_ingest(content: Path, meetings: Sequence[MeetingRecord],
     return report
 
 
-def _text(path: Path, output: Output, before: Existing | None, same: bool) -> str:
-    """The text of a record file: the file's own when it already renders these exact
-    fields and body (``same``), else rendered."""
-    if same and before is not None and before.fields == output.fields and \
-            list(before.fields) == list(output.fields) and before.body == output.body:
-        try:
-            return path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
-    return render_record(output.fields, output.body)
-
-
-def _remember(memo: RecordMemos, output: Output, text: str, record: ParsedRecord) -> None:
-    """Memoise a file just written, when reading it back gives the fields written."""
-    if record.fields is not None and not record.problems:
-        fields = normalise(output.kind, record.fields)
-        if fields == output.fields and list(fields) == list(output.fields):
-            memo.put(_memo_key(output.kind, output.id, text.encode("utf-8")),
-                     RecordMemo(fields, record.body, record.body == output.body))
-
-
-def _texts(content: Path, plan: Plan, found: _Found) -> tuple[list[tuple[Output, Path, str]],
+def _texts(content: Path, plan: Plan, found: _Found) -> tuple[list[tuple[Output, Path, Rendered]],
                                                             States]:
-    """Each output's path and text, and the states to keep once they are written: theirs,
-    and those of records left as they are (unless their file is gone)."""
+    """Each output's path and rendered text, and the states to keep once they are written:
+    theirs, and those of records left as they are (unless their file is gone)."""
     states: States = {kind: {} for kind in KINDS}
     for kind, key in found.digests:
         if key in found.states[kind]:
             states[kind][key] = found.states[kind][key]
+    jobs = [Job(output, content / output.kind / f"{output.id}.md",
+                found.existing[output.kind].get(output.id),
+                (output.kind, output.id) in found.canonical) for output in plan.outputs]
     texts = []
-    for output in plan.outputs:
-        path = content / output.kind / f"{output.id}.md"
-        before = found.existing[output.kind].get(output.id)
-        text = _text(path, output, before, (output.kind, output.id) in found.canonical)
+    for job, rendered in zip(jobs, render_all(jobs), strict=True):
+        output = job.output
         states[output.kind][output.id] = new_state(
-            output, text, found.digests.get((output.kind, output.id)),
-            before.state if before else None)
-        texts.append((output, path, text))
+            output, rendered.text, found.digests.get((output.kind, output.id)),
+            job.before.state if job.before else None)
+        texts.append((output, job.path, rendered))
     for kind, key in plan.removals:
         states[kind].pop(key, None)
     return texts, states
@@ -407,24 +388,25 @@ def _texts(content: Path, plan: Plan, found: _Found) -> tuple[list[tuple[Output,
 
 def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
            memo: RecordMemos) -> SaveReport:
-    written, kept_edits, conflicts, unchanged = [], [], [], 0
+    written, unchanged = [], 0
+    kept_edits: list[Problem] = []
+    conflicts: list[Problem] = []
     texts, states = _texts(content, plan, found)
     with BatchWrite() as batch:  # every file written, then renamed in this order
         # the states first: a crash part way through the records leaves states that still
         # describe the old files not yet replaced (see generator.statefiles)
         batch.write(ledger_path(content), ledger_text(states))
-        for output, path, text in texts:
-            if batch.write(path, text):
+        for output, path, rendered in texts:
+            if batch.write(path, rendered.text):
                 written.append(str(path))
-                # unchanged files passed this check when they were read
-                record = parse_record_text(text, str(path), output.kind, output.id, ours=True)
-                problems += record.problems
-                _remember(memo, output, text, record)
+                problems += rendered.problems
+                if rendered.reads_back:  # memoised as read, so the next save need not parse it
+                    memo.put(_memo_key(output.kind, output.id, rendered.text.encode("utf-8")),
+                             RecordMemo(output.fields, output.body, True))
             else:
                 unchanged += 1
-            kept, conflict = edit_notes(str(path), text, output)
-            kept_edits += kept
-            conflicts += conflict
+            kept_edits += rendered.kept
+            conflicts += rendered.conflicts
     drop_legacy_states(content)
     removed = []
     for kind, key in plan.removals:

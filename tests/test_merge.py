@@ -7,6 +7,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from generator.merge import Existing, match_meetings, merge_fields
 from generator.models import ArticleRecord, Location, MeetingRecord, Participant
 from generator.records import load_corpus, save_ingest
@@ -277,3 +279,29 @@ def test_value_typed_into_a_field_added_since_is_kept() -> None:
     merged, edits = merge_fields({"id": "m", "title": "T", "duration_minutes": 20}, current,
                                  last)
     assert merged["duration_minutes"] == 45 and [e.field for e in edits] == ["duration_minutes"]
+
+
+def test_a_save_rendered_by_a_pool_equals_one_rendered_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import recordtext
+
+    meetings = [meeting(id=f"2022-02-{day:02}-talks", date=dt.date(2022, 2, day),
+                        sources=(f"{day:03}_a",)) for day in range(1, 21)]
+    articles = [article(f"{day:03}_a", f"2022-02-{day:02}-talks") for day in range(1, 21)]
+    reports, files = [], []
+    for least in (10_000, 2):  # here, then in a pool of forked processes
+        monkeypatch.setattr(recordtext, "PARALLEL_MIN", least)
+        folder = tmp_path / f"min{least}"
+        first = save_ingest(folder, meetings, articles)
+        edit(folder / "meetings" / "2022-02-03-talks.md", "title: ", "title: Edited ")
+        again = save_ingest(folder, [dataclasses.replace(m, title="New") for m in meetings],
+                            articles)
+        reports.append([[str(p).replace(str(folder), "") for p in (
+            *r.kept_edits, *r.conflicts, *r.problems)] + [len(r.written), r.unchanged]
+            for r in (first, again)])
+        files.append({p.relative_to(folder).as_posix(): p.read_bytes()
+                      for p in sorted(folder.rglob("*")) if p.is_file()})
+    assert reports[0] == reports[1] and files[0] == files[1]
+    assert reports[0] == [[40, 0], ['/meetings/2022-02-03-talks.md:3: title: kept your edit '
+                                    '"Edited Hayashi–Blinken meeting in Melbourne"; ingest now '
+                                    'finds "New"', 19, 21]]
