@@ -10,7 +10,6 @@ import click
 from generator import pipeline
 from generator.errors import BriefingError
 from generator.models import Problem
-from generator.render import write_pages
 
 PathArg = click.Path(path_type=Path)
 
@@ -86,6 +85,8 @@ def render(content: Path, templates: Path, out: Path) -> None:
     except BriefingError as err:
         _fail_on(err.problems)
         return
+    from generator.render import write_pages
+
     written = write_pages(result.pages, out)
     click.echo(f"{len(result.pages)} pages in {out} ({written} written)")
     _fail_on(result.problems)

@@ -16,15 +16,14 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator import extract
 from generator.cache import Entry, ExtractCache, entry_key
 from generator.knowledge import DATA_FILES, KnowledgeBase, data_path, load_knowledge
-from generator.limits import SETTINGS, Limits
+from generator.limits import Limits
 from generator.models import ArticleFacts, Problem, SourceArticle
 from generator.progress import progress
-from generator.shingles import Sketch, sketch
+from generator.seedscan import fingerprint, remove_stale_temps
 from generator.slugs import file_id
 from generator.sources import (
     SourceError,
@@ -40,6 +39,9 @@ from generator.sources import (
     split_sentences,
 )
 
+if TYPE_CHECKING:
+    from generator.shingles import Sketch
+
 __all__ = ["ExtractionTimeout", "Intake", "data_digest", "extract_within", "fingerprint",
            "process_files", "read_all", "read_source", "remove_stale_temps", "scan_seeds",
            "time_budget"]
@@ -51,23 +53,6 @@ CHUNK = 16  # articles sent to a worker at a time
 class ExtractionTimeout(BaseException):
     """Raised inside extraction when its time is up (a BaseException, so that no
     ``except Exception`` in an extractor can swallow it)."""
-
-
-def fingerprint(code: str, files: Iterable[Path], skipped: Iterable[Problem],
-                content: Path) -> str:
-    """A digest of every input of ingest: the code, the readable article files, the
-    skipped ones (by their problem), the data files and the settings."""
-    digest = hashlib.sha256(code.encode())
-    for path in sorted(files):
-        digest.update(os.fsencode(path.name) + b"\0" + path.read_bytes() + b"\0")
-    for problem in skipped:
-        digest.update(str(problem).encode("utf-8", "replace") + b"\0")
-    for name in DATA_FILES:
-        digest.update(data_path(name, content).read_bytes())
-    settings = content / SETTINGS
-    if settings.is_file():
-        digest.update(settings.read_bytes())
-    return digest.hexdigest()
 
 
 def read_source(raw: bytes, path: Path, shown: str, agencies: dict[str, str]) -> SourceArticle:
@@ -139,6 +124,8 @@ def time_budget(seconds: float) -> Iterator[None]:
 def extract_one(article: SourceArticle, kb: KnowledgeBase,
                 seconds: float) -> ArticleFacts | Problem:
     """The facts of one article, or the problem that stopped extraction."""
+    from generator import extract  # imported here: an ingest with nothing to do needs none
+
     late = Problem(article.source_file, f"extraction took longer than {seconds:g} s")
     start = time.monotonic()
     try:
@@ -166,20 +153,6 @@ def extract_within(articles: Iterable[SourceArticle], kb: KnowledgeBase,
     return facts, problems
 
 
-def remove_stale_temps(content: Path) -> None:
-    """Delete temporary files a killed ingest left behind (``.<name>.<hex>.tmp``).
-
-    Only called with the content lock held, so no other writer can own them.
-    """
-    for folder in (content, content / "meetings", content / "articles",
-                   content / ".state", content / ".state" / "meetings",
-                   content / ".state" / "articles"):
-        if folder.is_dir():
-            for temp in sorted(folder.glob(".*.tmp")):
-                if temp.is_file() and not temp.is_symlink():
-                    temp.unlink(missing_ok=True)
-
-
 # -- reading and extracting many files, in parallel and through the cache ------------------
 
 Outcome = tuple[str | None, Entry | Problem]  # (article id when read, result)
@@ -203,6 +176,8 @@ def data_digest(content: Path | None) -> bytes:
 def process_one(raw: bytes, path: Path, shown: str, kb: KnowledgeBase,
                 agencies: dict[str, str], seconds: float) -> Outcome:
     """Read and extract one article file's bytes; a problem instead when either fails."""
+    from generator.shingles import sketch
+
     try:
         article = read_source(raw, path, shown, agencies)
     except SourceError as err:

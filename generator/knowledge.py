@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.extract.directory import PeopleDirectory, load_people
-from generator.extract.places import Gazetteer, load_places
-from generator.extract.topics import Taxonomy, load_taxonomy
+if TYPE_CHECKING:  # the extractor is imported only when data is loaded
+    from generator.extract.directory import PeopleDirectory
+    from generator.extract.places import Gazetteer
+    from generator.extract.topics import Taxonomy
 
 PACKAGE_DATA = Path(__file__).parent / "data"
 DATA_FILES = ("taxonomy.yaml", "people.yaml", "places.yaml")
@@ -44,6 +46,10 @@ def load_knowledge(content: Path | None = None) -> KnowledgeBase:
     Raises:
         BriefingError: a data file cannot be read or is invalid.
     """
+    from generator.extract.directory import load_people
+    from generator.extract.places import load_places
+    from generator.extract.topics import load_taxonomy
+
     paths = [data_path(name, content) for name in DATA_FILES]
     key = tuple(_identity(path) for path in paths)
     if _LAST and _LAST[0][0] == key and None not in key:

@@ -1,6 +1,8 @@
 """The whole pipeline, stage by stage: read, extract, group, save, load, render.
 
-The CLI and the MkDocs plugin call only these functions.
+The CLI and the MkDocs plugin call only these functions. Each stage's modules are imported
+by the functions that use them, so that an ingest with nothing to do (the common case under
+``make site`` and ``mkdocs serve``) starts without loading the extractor or the renderer.
 """
 
 from __future__ import annotations
@@ -9,25 +11,23 @@ import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
-
-from generator import evaluate as evaluate_mod
-from generator import export as export_mod
-from generator import intake, records
+from generator import seedscan
 from generator.cache import ExtractCache, cache_root, version_key
 from generator.cache import package_version as code_version
 from generator.errors import BriefingError
-from generator.grouping import group_articles
 from generator.knowledge import KnowledgeBase, load_knowledge
 from generator.limits import load_limits
 from generator.lock import content_lock
 from generator.models import Corpus, Problem, RenderedPage
-from generator.pagememo import PageMemo
-from generator.publish import publish_pages
-from generator.render import render_pages
-from generator.review import ReviewItem, review_content
-from generator.sources import shown_path
+from generator.seedscan import shown_path
+
+if TYPE_CHECKING:
+    from generator import evaluate as evaluate_mod
+    from generator import records
+    from generator.pagememo import PageMemo
+    from generator.review import ReviewItem
 
 STATE_FILE = Path(".state") / "inputs.json"
 EXPORT_FORMATS = ("json", "csv")
@@ -77,16 +77,19 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
     limits = load_limits(content)
     wait = limits.lock_seconds if lock_seconds is None else lock_seconds
     with content_lock(content, wait, shown=shown_path(content, root)):
-        intake.remove_stale_temps(content)
-        files, unreadable = intake.scan_seeds(seeds, root, limits.max_article_bytes)
+        seedscan.remove_stale_temps(content)
+        files, unreadable = seedscan.scan_seeds(seeds, root, limits.max_article_bytes)
         code = code_version()
-        fingerprint = intake.fingerprint(code, files, unreadable, content)
+        fingerprint = seedscan.fingerprint(code, files, unreadable, content)
         state = content / STATE_FILE
         previous = json.loads(state.read_text("utf-8")) if state.is_file() else {}
         if not force and previous.get("fingerprint") == fingerprint:
             skipped = tuple(Problem(**p) for p in previous.get("skipped", []))
             return IngestReport(previous.get("articles", 0), previous.get("meetings", 0),
                                 skipped, None)
+        from generator import intake, records
+        from generator.grouping import group_articles
+
         kb = load_knowledge(content)
         cache = ExtractCache(cache_root(), version_key(code, intake.data_digest(content)))
         found = intake.process_files(files, root, limits, kb, cache, content, workers)
@@ -104,6 +107,8 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
 
 def load(content: Path) -> tuple[Corpus, KnowledgeBase]:
     """Load every record (schema-checked) and the knowledge base of a content folder."""
+    from generator import records
+
     kb = load_knowledge(content)
     return records.load_corpus(content, kb.taxonomy.ids), kb
 
@@ -128,6 +133,9 @@ def render(content: Path, templates: Path, *, full_text: bool = False,
     to the next, as ``mkdocs serve`` does), pages whose templates and values did not change
     are reused instead of rendered again; the result is the same.
     """
+    from generator.publish import publish_pages
+    from generator.render import render_pages
+
     corpus, kb = load(content)
     published = publish_pages(corpus, kb.taxonomy, templates, site_url, memo=memo)
     pages = render_pages(corpus, kb, templates, full_text=full_text,
@@ -150,6 +158,9 @@ class CheckResult:
 def check(content: Path) -> CheckResult:
     """Check the records in ``content`` (schema, taxonomy, cross-references) and list the
     facts an analyst should review."""
+    from generator import records
+    from generator.review import review_content
+
     kb = load_knowledge(content)
     return CheckResult(records.check_content(content, kb.taxonomy.ids),
                        review_content(content, kb.people))
@@ -161,6 +172,10 @@ def evaluate(gold: Path, articles: Path) -> evaluate_mod.Evaluation:
     Raises:
         BriefingError: the gold file cannot be read.
     """
+    import yaml
+
+    from generator import evaluate as evaluate_mod
+
     try:
         annotations = yaml.safe_load(gold.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
@@ -187,6 +202,8 @@ def export(content: Path, fmt: str) -> ExportResult:
     """The valid records of ``content`` as one JSON document or a CSV table of meetings."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {EXPORT_FORMATS}")
+    from generator import export as export_mod
+
     corpus, _ = load(content)
     text = export_mod.export_json(corpus) if fmt == "json" else export_mod.export_csv(corpus)
     return ExportResult(text, corpus.problems)

@@ -7,7 +7,6 @@ import functools
 import hashlib
 import os
 import re
-import stat
 from pathlib import Path
 
 import yaml
@@ -23,10 +22,16 @@ from generator.extract.publisher import MINISTRY
 from generator.extract.publisher import find_publisher as publisher_in
 from generator.limits import MAX_ARTICLE_BYTES, MAX_LINE_CHARS, MAX_SENTENCE_CHARS
 from generator.models import Evidence, Problem, Sentence, SourceArticle
+from generator.seedscan import (  # noqa: F401  (part of this module's interface)
+    ARTICLE_SUFFIXES,
+    list_article_files,
+    scan_seeds,
+    shown_path,
+    unreadable,
+)
 from generator.slugs import file_id
-from generator.textclean import clean_text, control_share, printable
+from generator.textclean import clean_text, control_share
 
-ARTICLE_SUFFIXES = (".txt", ".text", ".md")
 DATE_LINE = re.compile(r"^\s*date\s+(\d{4})-(\d{2})-(\d{2})\b[ \t]*")
 # A sentence ends at . ! ? (optionally followed by a closing quote or bracket) and a space.
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
@@ -66,12 +71,6 @@ class SourceError(Exception):
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem
-
-
-def list_article_files(seeds: Path) -> list[Path]:
-    """Every article file directly in ``seeds``, sorted by name; symlinks are not followed."""
-    return sorted(p for p in seeds.iterdir()
-                  if p.suffix.lower() in ARTICLE_SUFFIXES and not p.is_symlink() and p.is_file())
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -338,54 +337,13 @@ def find_rights(text: str) -> str | None:
     return match[0].strip() if match else None
 
 
-def shown_path(path: Path, root: Path | None = None) -> str:
-    """How a file is named in records and messages: relative to ``root`` when inside it,
-    with control and invisible characters escaped."""
-    shown = path.relative_to(root) if root and path.is_relative_to(root) else path
-    return printable(str(shown))
-
-
-def scan_seeds(seeds: Path, root: Path | None = None,
-               max_bytes: int = MAX_ARTICLE_BYTES) -> tuple[list[Path], list[Problem]]:
-    """The article files in ``seeds`` that can be read, and a problem for each that cannot.
-
-    Symbolic links are never followed; files that are not regular files or are larger than
-    ``max_bytes`` are skipped. Both lists are sorted by file name.
-    """
-    files: list[Path] = []
-    problems: list[Problem] = []
-    for path in sorted(seeds.iterdir()):
-        if path.suffix.lower() not in ARTICLE_SUFFIXES:
-            continue
-        reason = _unreadable(path, max_bytes)
-        if reason is None:
-            files.append(path)
-        else:
-            problems.append(Problem(shown_path(path, root), reason))
-    return files, problems
-
-
-def _unreadable(path: Path, max_bytes: int) -> str | None:
-    try:
-        info = path.lstat()
-    except OSError as err:
-        return f"cannot read: {err.strerror}"
-    if stat.S_ISLNK(info.st_mode):
-        return "symbolic link, not followed"
-    if not stat.S_ISREG(info.st_mode):
-        return "not a regular file"
-    if info.st_size > max_bytes:
-        return f"file is larger than {max_bytes} bytes"
-    return None
-
-
 def read_bytes(path: Path, shown: str, max_bytes: int = MAX_ARTICLE_BYTES) -> bytes:
     """The bytes of an article file, without following a symbolic link.
 
     Raises:
         SourceError: the file is a link, too large or cannot be read.
     """
-    reason = _unreadable(path, max_bytes)
+    reason = unreadable(path, max_bytes)
     if reason is not None:
         raise SourceError(Problem(shown, reason))
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline
+from generator import intake, pipeline
 from generator.cache import ExtractCache, cache_root, entry_key, version_key
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -24,13 +24,13 @@ def cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def extracted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the article files that go through extraction (not from the cache)."""
     seen: list[str] = []
-    real = pipeline.intake.process_one
+    real = intake.process_one
 
     def spy(raw, path, shown, kb, agencies, seconds):  # type: ignore[no-untyped-def]
         seen.append(path.name)
         return real(raw, path, shown, kb, agencies, seconds)
 
-    monkeypatch.setattr(pipeline.intake, "process_one", spy)
+    monkeypatch.setattr(intake, "process_one", spy)
     return seen
 
 
