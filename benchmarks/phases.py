@@ -6,7 +6,8 @@ After ``run.py --work DIR`` (which keeps each size's corpus and extraction cache
 - ``read+extract (cached)``: reading every article and taking its facts from the cache
   (one process, so that the phases below are not hidden behind a pool);
 - ``near duplicates``: ``find_near_duplicates`` over all articles (exact counts: an inverted
-  index of rare shingles, bit columns for frequent ones; see ``generator/duplicates.py``);
+  index of rare shingles, a bounding product for frequent ones; see
+  ``generator/duplicates.py``);
 - ``grouping``: the rest of ``group_articles`` (blocking by person and date window);
 - ``save``: ``records.save_ingest`` into an empty content folder.
 
