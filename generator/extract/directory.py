@@ -19,6 +19,7 @@ from generator.errors import DataError
 from generator.extract.memo import MEMO_SIZE
 from generator.extract.prefilter import alternation, needed_words
 from generator.models import Problem
+from generator.yamlio import compose_data, load_data
 
 HEAD_KINDS = frozenset({"head-of-state", "head-of-government"})
 ROLE_KINDS = HEAD_KINDS | {"foreign-minister", "defence-minister", "other"}
@@ -280,10 +281,10 @@ def load_people(path: Path) -> PeopleDirectory:
         DataError: the file cannot be read or an entry is invalid (every problem, with line).
     """
     try:
-        data = yaml.compose(path.read_text(encoding="utf-8"))
+        data = compose_data(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise DataError([Problem(str(path), f"cannot read people file: {err}")]) from err
-    plain = yaml.safe_load(path.read_text(encoding="utf-8")) if data is not None else None
+    plain = load_data(path.read_text(encoding="utf-8")) if data is not None else None
     if not isinstance(plain, dict) or not isinstance(plain.get("people"), list):
         raise DataError([Problem(str(path), "expected a mapping with a `people` list", 1)])
     assert data is not None

@@ -22,6 +22,7 @@ from generator.errors import DataError
 from generator.extract.memo import RecentMemo, TextMemo
 from generator.extract.prefilter import alternation
 from generator.models import Evidence, Location, Problem, Sentence
+from generator.yamlio import compose_data, load_data
 
 RANK_STATED = 3  # in a sentence reporting the meeting
 RANK_MENTIONED = 2  # in a sentence about the principals ("Hayashi and Blinken are in X")
@@ -123,8 +124,8 @@ def load_places(path: Path) -> Gazetteer:
     """
     try:
         text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
-        data = yaml.safe_load(text) or {}
+        root = compose_data(text)
+        data = load_data(text) or {}
     except (OSError, yaml.YAMLError) as err:
         raise DataError([Problem(str(path), f"cannot load places: {err}")]) from err
     nodes = _section_nodes(root)

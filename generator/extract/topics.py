@@ -29,6 +29,7 @@ from generator.extract.prefilter import (
     possible,
 )
 from generator.models import Evidence, Problem, Sentence, TopicFact
+from generator.yamlio import compose_data, load_data
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 UNJOINABLE = re.compile(r"\\\d|\(\?P=|\(\?\(|\(\?[aiLmsux]")  # "\1", "(?P=x)", "(?(1)", "(?i)"
@@ -212,8 +213,8 @@ def load_taxonomy(path: Path) -> Taxonomy:
     """
     try:
         text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root = compose_data(text)
+        data = load_data(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise DataError([Problem(str(path), f"cannot read taxonomy: {err}")]) from err
     if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
