@@ -158,8 +158,18 @@ def _file_key(path: Path, kind: str, taxonomy_ids: frozenset[str] | None
             taxonomy_ids)
 
 
-def _load_one(path: Path, kind: str, taxonomy_ids: frozenset[str] | None) -> _Loaded:
-    """One record file read and checked: the record (None when invalid) and its problems."""
+def _load_one(path: Path, kind: str, taxonomy_ids: frozenset[str] | None,
+              memo: RecordMemos | None = None) -> _Loaded:
+    """One record file read and checked: the record (None when invalid) and its problems.
+
+    A file whose bytes are exactly what ingest rendered from fields memoised before (see
+    :func:`save_ingest`) is not parsed again: those fields are its fields."""
+    hit = _memoised(path, kind, memo)
+    if hit is not None and (kind != "meetings" or taxonomy_ids is None or
+                            set(hit.fields.get("topics") or ()) <= taxonomy_ids):
+        if kind == "meetings":
+            return meeting_from_fields(hit.fields, hit.body), ()
+        return article_from_fields(hit.fields, hit.body), ()
     record = read_record_file(path, kind)
     found = list(record.problems)
     if record.fields is not None and kind == "meetings" and taxonomy_ids is not None:
@@ -169,6 +179,20 @@ def _load_one(path: Path, kind: str, taxonomy_ids: frozenset[str] | None) -> _Lo
     if kind == "meetings":
         return meeting_from_fields(record.fields, record.body), ()
     return article_from_fields(record.fields, record.body), ()
+
+
+def _memoised(path: Path, kind: str, memo: RecordMemos | None) -> RecordMemo | None:
+    """The memo of a record file rendered exactly from its fields, when there is one."""
+    if memo is None:
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        return None
+    hit = memo.get(_memo_key(kind, path.stem, raw))
+    return hit if hit is not None and hit.canonical else None
 
 
 def load_corpus(content: Path, taxonomy_ids: frozenset[str] | None = None) -> Corpus:
@@ -185,12 +209,14 @@ def load_corpus(content: Path, taxonomy_ids: frozenset[str] | None = None) -> Co
     problems = _folder_problems(content)
     meetings, articles = [], []
     seen: dict[tuple[object, ...], _Loaded] = {}
+    memo: RecordMemos | None = None
     for kind in KINDS:
         for path in record_files(content, kind):
             key = _file_key(path, kind, taxonomy_ids)
             loaded = _LOADED.get(key) if key is not None else None
             if loaded is None:
-                loaded = _load_one(path, kind, taxonomy_ids)
+                memo = memo or _memo()  # read only when some file is new to this process
+                loaded = _load_one(path, kind, taxonomy_ids, memo)
             if key is not None:
                 seen[key] = loaded
             problems += loaded[1]

@@ -102,3 +102,31 @@ def test_keys_depend_on_path_bytes_code_and_data() -> None:
     assert entry_key("a.txt", b"x") != entry_key("a.txt", b"y")
     assert version_key("one", b"d") != version_key("two", b"d")
     assert version_key("one", b"d") != version_key("one", b"e")
+
+
+def test_records_ingest_wrote_are_loaded_from_their_memo_and_equal_parsed_ones(
+        cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import records
+
+    content = cached / "content"
+    pipeline.ingest(cached / "seeds", content, cached)
+    edited = sorted((content / "meetings").glob("*.md"))[0]
+    edited.write_text(edited.read_text("utf-8").replace("\ntitle: ", "\ntitle:  Edited ", 1)
+                      + "A note.\n", "utf-8")
+    parsed: list[str] = []
+    real = records.read_record_file
+
+    def spy(path: Path, kind: str) -> object:
+        parsed.append(path.name)
+        return real(path, kind)
+
+    monkeypatch.setattr(records, "read_record_file", spy)
+    records._LOADED.clear()
+    memoised = pipeline.load(content)[0]
+    assert parsed == [edited.name]  # only the file a person changed is parsed
+    monkeypatch.setenv("BRIEFING_CACHE", "off")
+    records._LOADED.clear()
+    parsed.clear()
+    assert pipeline.load(content)[0] == memoised
+    assert len(parsed) == len(memoised.meetings) + len(memoised.articles) > 5
+    assert next(m for m in memoised.meetings if m.id == edited.stem).title.startswith("Edited")
