@@ -12,6 +12,10 @@ class BriefingError(Exception):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[BriefingError], tuple[tuple[Problem, ...]]]:
+        # made again from its problems (a worker process raises it; the caller reports it)
+        return type(self), (self.problems,)
+
 
 class DataError(BriefingError):
     """A curated data file (taxonomy, people, places) that cannot be used."""

@@ -9,14 +9,12 @@ record's work is independent: a large save shares it among a pool of forked proc
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.fields import normalise, render_record
+from generator.forkpool import fork_map
 from generator.merge import Existing, Output, edit_notes
 from generator.models import Problem
 from generator.schema import parse_record_text
@@ -81,26 +79,8 @@ def render_one(job: Job) -> Rendered:
     return Rendered(text, changed, problems, reads_back, tuple(kept), tuple(conflicts))
 
 
-_JOBS: list[Job] = []  # what forked workers render (inherited, never pickled)
-
-
-def _render_range(bounds: tuple[int, int]) -> list[Rendered]:
-    return [render_one(job) for job in _JOBS[bounds[0]:bounds[1]]]
-
-
 def render_all(jobs: Sequence[Job]) -> list[Rendered]:
-    """Every job's result, in order; in forked processes, one per core, when there are
-    many and this process runs a single thread (forking beside threads is unsafe)."""
-    count = len(os.sched_getaffinity(0))
-    if count < 2 or len(jobs) < PARALLEL_MIN or threading.active_count() > 1 or \
-            "fork" not in multiprocessing.get_all_start_methods():
-        return [render_one(job) for job in jobs]
-    _JOBS[:] = jobs
-    try:
-        step = -(-len(jobs) // (4 * count))
-        ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
-        with multiprocessing.get_context("fork").Pool(count) as pool:
-            parts = pool.map(_render_range, ranges, chunksize=1)
-    finally:
-        _JOBS.clear()
-    return [rendered for part in parts for rendered in part]
+    """Every job's result, in order (in forked processes when there are many: see
+    ``generator.forkpool``)."""
+    with fork_map(render_one, jobs, least=PARALLEL_MIN) as pending:
+        return pending.get()

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from generator.errors import BriefingError
+from generator.forkpool import fork_map
 from generator.mdescape import (
     MarkdownSafe,
     country_name,
@@ -341,6 +342,9 @@ def index_pages(env: jinja2.Environment, site: Site, memo: Memo | None = None
     ]
 
 
+PARALLEL_MIN = 300  # meetings from which a whole build renders their pages in a pool
+
+
 def render_pages(corpus: Corpus, knowledge: KnowledgeBase | Knowledge, templates: Path, *,
                  published: Collection[str] = (), full_text: bool = False,
                  root: Path | None = None, memo: PageMemo | None = None
@@ -377,10 +381,18 @@ def render_pages(corpus: Corpus, knowledge: KnowledgeBase | Knowledge, templates
     texts = article_texts(corpus.articles, root or Path(".")) if full_text else {}
     site = build_site(corpus, knowledge, published, texts)
     keyed = (memo, templates_digest(templates)) if memo is not None else None
-    pages = index_pages(env, site, keyed)
-    # a meeting page shows its own view only (sources, neighbours and all)
-    pages += [remembered(keyed, env, "meeting.md.j2", f"meetings/{m.slug}.md", m, site=site, m=m)
-              for m in site.meetings]
+
+    def meeting_page(m: MeetingView) -> RenderedPage:
+        # a meeting page shows its own view only (sources, neighbours and all)
+        return remembered(keyed, env, "meeting.md.j2", f"meetings/{m.slug}.md", m, site=site,
+                          m=m)
+
+    # a whole build renders the meeting pages in forked processes meanwhile (a live
+    # preview, with its memo, renders few pages and runs beside threads: here)
+    least = PARALLEL_MIN if memo is None else len(site.meetings) + 1
+    with fork_map(meeting_page, site.meetings, least=least) as meeting_pages:
+        pages = index_pages(env, site, keyed)
+        pages += meeting_pages.get()
     articles = {a.id: a for a in corpus.articles}
     pages += [remembered(keyed, env, "article.md.j2", f"articles/{article_slug(aid)}.md",
                          (articles[aid], paragraphs), site=site, a=articles[aid],

@@ -429,3 +429,18 @@ def test_plugin_option_full_text_builds_article_pages(site_project: Any) -> None
     notices = sorted(p.stem for p in (site_project.root / "seeds").glob("*.txt")
                      if "rights reserved" in p.read_text("utf-8").casefold())
     assert built and notices and not set(built) & set(notices)
+
+
+def test_meeting_pages_rendered_in_a_pool_equal_those_rendered_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import render
+
+    monkeypatch.setattr(render, "PARALLEL_MIN", 10_000)
+    here = render_pages(sample_corpus(), KB, TEMPLATES)
+    monkeypatch.setattr(render, "PARALLEL_MIN", 1)  # a pool of forked processes
+    assert render_pages(sample_corpus(), KB, TEMPLATES) == here
+    for path in TEMPLATES.glob("*.j2"):
+        (tmp_path / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    (tmp_path / "meeting.md.j2").write_text("{{ m.no_such_thing }}\n", "utf-8")
+    with pytest.raises(BriefingError, match=r"meeting\.md\.j2.*no_such_thing"):
+        render_pages(sample_corpus(), KB, tmp_path)  # an error in a worker, as it is here

@@ -1,0 +1,74 @@
+"""Work shared among forked processes, one per core, for the stages that run in one process
+(saving records, rendering pages).
+
+The work and its inputs are not pickled: a forked worker inherits them. Only each result
+is sent back. Forking is safe only from a process that runs a single thread, so beside
+other threads (``mkdocs serve``), with one core, or for little work, everything runs in
+this process instead; the result is the same either way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Generic, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+_TASK: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []  # what forked workers inherit
+
+
+def _run_range(bounds: tuple[int, int]) -> list[Any]:
+    function, items = _TASK[-1]
+    return [function(item) for item in items[bounds[0]:bounds[1]]]
+
+
+def can_fork(count: int, least: int) -> bool:
+    """Whether ``count`` items are worth a pool of forked processes (and one is safe)."""
+    return count >= least and len(os.sched_getaffinity(0)) > 1 and \
+        threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+class Pending(Generic[Result]):
+    """Results being computed in a pool (``parts``), or to compute here when asked for
+    (``here``); :meth:`get` gives them in the order of the items."""
+
+    def __init__(self, parts: Any = None,
+                 here: Callable[[], list[Result]] | None = None) -> None:
+        self.parts = parts
+        self.here = here
+        self.done: list[Result] | None = None
+
+    def get(self) -> list[Result]:
+        if self.done is None:
+            self.done = self.here() if self.here is not None else \
+                [result for part in self.parts.get() for result in part]
+        return self.done
+
+
+@contextmanager
+def fork_map(function: Callable[[Item], Result], items: Sequence[Item], *,
+             least: int) -> Iterator[Pending[Result]]:
+    """``function`` of every item, in order: in forked processes, one per core, while the
+    block runs (this process is free to do other work meanwhile), when there are at least
+    ``least`` items and forking is safe; else here, when :meth:`Pending.get` is called.
+
+    Use as ``with fork_map(f, items, least=400) as pending: ...; results = pending.get()``
+    (inside the block).
+    """
+    if not can_fork(len(items), least):
+        yield Pending(here=lambda: [function(item) for item in items])
+        return
+    count = len(os.sched_getaffinity(0))
+    step = -(-len(items) // (4 * count))
+    ranges = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]
+    _TASK.append((function, items))
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            yield Pending(parts=pool.map_async(_run_range, ranges, chunksize=1))
+    finally:
+        _TASK.pop()
