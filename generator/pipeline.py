@@ -7,8 +7,11 @@ by the functions that use them, so that an ingest with nothing to do (the common
 
 from __future__ import annotations
 
+import gc
 import json
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -95,14 +98,26 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
         found = intake.process_files(files, root, limits, kb, cache, content, workers)
         cache.prune()
         problems = sorted(unreadable + found.problems, key=lambda p: (p.path, p.message))
-        meetings, article_records = group_articles(found.facts, kb, found.sketches)
-        report = records.save_ingest(content, meetings, article_records)
+        with _settled():  # the facts live until the end: the collector need not scan them
+            meetings, article_records = group_articles(found.facts, kb, found.sketches)
+            report = records.save_ingest(content, meetings, article_records)
         summary = {"fingerprint": fingerprint, "articles": len(article_records),
                    "meetings": len(meetings),
                    "skipped": [{"path": p.path, "message": p.message, "line": p.line,
                                 "column": p.column} for p in problems]}
         records.atomic_write(state, json.dumps(summary, indent=1, sort_keys=True) + "\n")
     return IngestReport(len(article_records), len(meetings), tuple(problems), report)
+
+
+@contextmanager
+def _settled() -> Iterator[None]:
+    """Objects that exist now are long-lived: the garbage collector leaves them out of its
+    scans until the block ends (with many records it would scan them again and again)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def load(content: Path) -> tuple[Corpus, KnowledgeBase]:

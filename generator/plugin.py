@@ -14,6 +14,7 @@ serve``), MkDocs then rebuilds only the pages whose file changed.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -128,6 +129,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             log.warning(str(problem))
         if self.store is not None:
             self.store_pages(self.store)
+        else:
+            # a whole build: what exists now (records, views, pages) lives until the end, so
+            # the garbage collector need not scan it again and again while MkDocs builds
+            gc.freeze()
         self.built = []
 
     def store_pages(self, store: Path) -> None:
@@ -185,14 +190,17 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         else:
             problems = sitecheck.check_site(site, config.site_url)
         self.checks = None
+        gc.unfreeze()
         for problem in problems:
             log.warning(f"unsafe output: {problem}")
 
     def on_build_error(self, *, error: Exception) -> None:
-        """Stop the site check's worker when the build fails."""
+        """Stop the site check's worker when the build fails (and let the collector see
+        everything again)."""
         if self.checks is not None and self.checks.pool is not None:
             self.checks.pool.shutdown(cancel_futures=True)
         self.checks = None
+        gc.unfreeze()
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a seed article, a record, a data file or a template changes (watched

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -130,3 +131,22 @@ def test_records_ingest_wrote_are_loaded_from_their_memo_and_equal_parsed_ones(
     assert pipeline.load(content)[0] == memoised
     assert len(parsed) == len(memoised.meetings) + len(memoised.articles) > 5
     assert next(m for m in memoised.meetings if m.id == edited.stem).title.startswith("Edited")
+
+
+def test_ingest_keeps_the_facts_out_of_the_collectors_scans_while_it_saves(
+        cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from generator import records
+
+    frozen: list[int] = []
+    real = records.save_ingest
+
+    def spy(*args: Any, **options: Any) -> Any:
+        frozen.append(gc.get_freeze_count())
+        return real(*args, **options)
+
+    monkeypatch.setattr(records, "save_ingest", spy)
+    pipeline.ingest(cached / "seeds", cached / "content", cached)
+    assert len(frozen) == 1 and frozen[0] > 0
+    assert gc.get_freeze_count() == 0

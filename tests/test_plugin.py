@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import threading
@@ -206,3 +207,26 @@ def test_serve_hears_a_saved_record_at_once(tmp_path: Path) -> None:
     finally:
         plugin.on_shutdown()
     assert plugin.observer is None
+
+
+def test_a_whole_build_keeps_its_records_out_of_the_collectors_scans_until_it_ends(
+        tmp_path: Path, fake: FakePipeline) -> None:
+    (tmp_path / "site").mkdir()
+    config = make_config(tmp_path)
+    config.site_dir = str(tmp_path / "site")
+    for end in ("post_build", "build_error"):
+        plugin = make_plugin()
+        plugin.on_pre_build(config=config)
+        assert gc.get_freeze_count() > 0
+        if end == "post_build":
+            plugin.on_post_build(config=config)
+        else:
+            plugin.on_build_error(error=RuntimeError("x"))
+        assert gc.get_freeze_count() == 0
+    served = make_plugin()
+    served.on_startup(command="serve", dirty=True)
+    try:
+        served.on_pre_build(config=config)
+        assert gc.get_freeze_count() == 0  # a preview's builds leave nothing frozen
+    finally:
+        served.on_shutdown()
