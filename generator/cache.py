@@ -49,6 +49,20 @@ class RecordMemo:
     canonical: bool
 
 
+def write_pickle(path: Path, value: object) -> None:
+    """Pickle ``value`` into ``path`` atomically (a temporary file beside it, then renamed);
+    a failure to write only costs speed, so it is ignored."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        finally:
+            Path(temp).unlink(missing_ok=True)
+
+
 def package_version() -> str:
     """A digest of the package's code: a changed extractor re-extracts and re-ingests."""
     digest = hashlib.sha256()
@@ -109,16 +123,7 @@ class ExtractCache:
         """Store an entry (atomically; a failure to write only costs speed)."""
         if self.folder is None:
             return
-        folder = self.folder / key[:2]
-        with contextlib.suppress(OSError):
-            folder.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    pickle.dump(entry, out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temp, folder / key)
-            finally:
-                Path(temp).unlink(missing_ok=True)
+        write_pickle(self.folder / key[:2] / key, entry)
 
     def prune(self) -> None:
         """Remove other versions' folders beyond the newest ``KEEP_VERSIONS``."""
@@ -171,13 +176,5 @@ class RecordMemos:
         """Write the memos used or added (atomically; a failure only costs speed)."""
         if self.path is None or self.fresh.keys() == self.loaded.keys():
             return
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    pickle.dump(self.fresh, out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temp, self.path)
-            finally:
-                Path(temp).unlink(missing_ok=True)
+        write_pickle(self.path, self.fresh)
         self.cache.prune()

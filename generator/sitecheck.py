@@ -30,7 +30,6 @@ import os
 import pickle
 import posixpath
 import re
-import tempfile
 import threading
 from collections.abc import Collection
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,7 +37,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from generator.cache import cache_root, package_version
+from generator.cache import cache_root, package_version, write_pickle
 from generator.models import Problem
 
 SEARCH_INDEX = "search/search_index.json"
@@ -346,15 +345,7 @@ class CleanPages:
         """Write the digests of this build's clean pages (a failure only costs speed)."""
         if self.path is None or self.seen == self.known:
             return
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    pickle.dump(self.seen, out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temp, self.path)
-            finally:
-                Path(temp).unlink(missing_ok=True)
+        write_pickle(self.path, self.seen)
 
 
 class BackgroundChecks:

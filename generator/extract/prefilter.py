@@ -35,20 +35,30 @@ def _better(first: Need, second: Need) -> Need:
     return first if rank >= (min(map(len, second)), -len(second)) else second
 
 
-def _sequence(items: Iterable[tuple[Any, Any]]) -> Need:
-    """The need of a run of items: its best literal run or best single item."""
-    best: Need = None
+_RUN = object()  # a run of ASCII literals, joined into one lower-case word
+
+
+def _pieces(items: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
+    """The items of a parse tree, each run of ASCII literals joined into one ``(_RUN,
+    word)``."""
     run: list[str] = []
     for op, arg in items:
         if op is sre.LITERAL and arg < 128:
             run.append(chr(arg).lower())
             continue
         if run:
-            best = _better(best, frozenset({"".join(run)}))
+            yield _RUN, "".join(run)
             run = []
-        best = _better(best, _item(op, arg))
+        yield op, arg
     if run:
-        best = _better(best, frozenset({"".join(run)}))
+        yield _RUN, "".join(run)
+
+
+def _sequence(items: Iterable[tuple[Any, Any]]) -> Need:
+    """The need of a run of items: its best literal run or best single item."""
+    best: Need = None
+    for op, arg in _pieces(items):
+        best = _better(best, frozenset({arg}) if op is _RUN else _item(op, arg))
     return best
 
 
@@ -90,15 +100,10 @@ def needed_words(pattern: str, flags: int) -> frozenset[str] | None:
 def _all_of(items: Iterable[tuple[Any, Any]]) -> list[frozenset[str]]:
     """Every need of a run of items (each must hold): literal runs and items' own needs."""
     needs: list[frozenset[str]] = []
-    run: list[str] = []
-    for op, arg in items:
-        if op is sre.LITERAL and arg < 128:
-            run.append(chr(arg).lower())
-            continue
-        if run:
-            needs.append(frozenset({"".join(run)}))
-            run = []
-        if op is sre.SUBPATTERN:
+    for op, arg in _pieces(items):
+        if op is _RUN:
+            needs.append(frozenset({arg}))
+        elif op is sre.SUBPATTERN:
             needs += _all_of(arg[-1])
         elif op is sre.ASSERT:
             needs += _all_of(arg[1])
@@ -108,8 +113,6 @@ def _all_of(items: Iterable[tuple[Any, Any]]) -> list[frozenset[str]]:
             need = _item(op, arg)
             if need is not None:
                 needs.append(need)
-    if run:
-        needs.append(frozenset({"".join(run)}))
     return needs
 
 
