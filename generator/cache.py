@@ -49,6 +49,17 @@ class RecordMemo:
     canonical: bool
 
 
+def read_pickle(path: Path) -> Any:
+    """What ``path`` holds (written by :func:`write_pickle`), or None when it is missing or
+    cannot be read: a cache that fails only costs speed."""
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            TypeError, ValueError):
+        return None
+
+
 def write_pickle(path: Path, value: object) -> None:
     """Pickle ``value`` into ``path`` atomically (a temporary file beside it, then renamed);
     a failure to write only costs speed, so it is ignored."""
@@ -107,12 +118,7 @@ class ExtractCache:
         """The entry for ``key``, or None when missing or unreadable."""
         if self.folder is None:
             return None
-        try:
-            with open(self.folder / key[:2] / key, "rb") as handle:
-                entry = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-                TypeError, ValueError):
-            entry = None
+        entry = read_pickle(self.folder / key[:2] / key)
         if isinstance(entry, (Entry, RecordMemo)):
             self.hits += 1
             return entry
@@ -151,12 +157,7 @@ class RecordMemos:
         self.loaded: dict[str, RecordMemo] = {}
         self.fresh: dict[str, RecordMemo] = {}
         if self.path is not None:
-            try:
-                with open(self.path, "rb") as handle:
-                    loaded = pickle.load(handle)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-                    TypeError, ValueError):
-                loaded = None
+            loaded = read_pickle(self.path)
             if isinstance(loaded, dict):
                 self.loaded = {key: memo for key, memo in loaded.items()
                                if isinstance(key, str) and isinstance(memo, RecordMemo)}

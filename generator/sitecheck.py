@@ -21,13 +21,11 @@ Only the standard library's :mod:`html.parser` is used.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
 import multiprocessing
 import os
-import pickle
 import posixpath
 import re
 import threading
@@ -37,7 +35,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from generator.cache import cache_root, package_version, write_pickle
+from generator.cache import cache_root, package_version, read_pickle, write_pickle
 from generator.models import Problem
 
 SEARCH_INDEX = "search/search_index.json"
@@ -306,12 +304,9 @@ class CleanPages:
         self.path = None if root is None else root / "clean.pickle"
         self.known: set[bytes] = set()
         self.seen: set[bytes] = set()
-        if self.path is not None:
-            with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, ValueError,
-                                     TypeError, AttributeError, ImportError):
-                loaded = pickle.loads(self.path.read_bytes())
-                if isinstance(loaded, set):
-                    self.known = {key for key in loaded if isinstance(key, bytes)}
+        loaded = read_pickle(self.path) if self.path is not None else None
+        if isinstance(loaded, set):
+            self.known = {key for key in loaded if isinstance(key, bytes)}
 
     def key(self, text: str | bytes, shown: str, page: str) -> bytes:
         """The digest of one page as it would be scanned."""
