@@ -6,16 +6,19 @@ An entry is keyed by everything extraction depends on: the code version, the dat
 ``$XDG_CACHE_HOME/briefing/extract`` (default ``~/.cache/briefing/extract``; record files
 read back are memoised beside it, in ``records``, one file per version): outside the
 content folder, so that a content folder someone else made can never hand this program a
-pickle to load. Each code-and-data version has its own folder; older folders beyond the
-newest few are removed.
+pickle to load. Each code-and-data version has its own folder of pack files, each holding
+many entries (written by the extraction workers, one per group of articles); older
+folders beyond the newest few are removed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
+import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -28,7 +31,9 @@ if TYPE_CHECKING:
     from generator.shingles import Sketch
 
 KEEP_VERSIONS = 3
-FORMAT = b"briefing-cache-1"
+FORMAT = b"briefing-cache-2"  # 2: entries in pack files
+MAX_PACKS = 256  # more packs than this in a folder: flush merges them (reading 1 or 100
+# costs about the same; merging 10,000 entries costs 2 to 3 s, so it should be rare)
 
 
 @dataclass(frozen=True)
@@ -106,19 +111,40 @@ def entry_key(shown: str, raw: bytes) -> str:
 
 
 class ExtractCache:
-    """Entries of one code-and-data version (a no-op when ``root`` is None); entries are
-    :class:`Entry` values (extraction) or :class:`RecordMemo` values (record files)."""
+    """Entries of one code-and-data version (a no-op when ``root`` is None): :class:`Entry`
+    values (extraction), kept in pack files (``*.pack``, each a pickled ``{key: entry}``).
+
+    Packs are read together on the first :meth:`get`; :meth:`put` collects entries in memory
+    and :meth:`flush` writes them as one new pack. Several processes may write packs into
+    one folder at once (each pack has its own name and is written atomically); once the
+    folder holds more than ``MAX_PACKS`` of them, :meth:`flush` merges them into one. A
+    reader racing with that merge may miss an entry or read one twice: speed only.
+    """
 
     def __init__(self, root: Path | None, version: str) -> None:
         self.folder = None if root is None else root / version
         self.hits = 0
         self.misses = 0
+        self.entries: dict[str, Any] | None = None  # every pack's entries, once read
+        self.read: set[Path] = set()  # the packs they came from
+        self.pending: dict[str, Entry | RecordMemo] = {}  # put, not yet flushed
+
+    def packs(self) -> list[Path]:
+        """The pack files in this version's folder now, sorted."""
+        if self.folder is None:
+            return []
+        with contextlib.suppress(OSError):
+            return sorted(self.folder.glob("*.pack"))
+        return []
 
     def get(self, key: str) -> Any:
         """The entry for ``key``, or None when missing or unreadable."""
         if self.folder is None:
             return None
-        entry = read_pickle(self.folder / key[:2] / key)
+        if self.entries is None:
+            self.read = set(self.packs())
+            self.entries = _read_packs(sorted(self.read))
+        entry = self.pending.get(key) or self.entries.get(key)
         if isinstance(entry, (Entry, RecordMemo)):
             self.hits += 1
             return entry
@@ -126,10 +152,31 @@ class ExtractCache:
         return None
 
     def put(self, key: str, entry: Entry | RecordMemo) -> None:
-        """Store an entry (atomically; a failure to write only costs speed)."""
+        """Add an entry, written by the next :meth:`flush`."""
+        if self.folder is not None:
+            self.pending[key] = entry
+
+    def flush(self, compact: bool = True) -> None:
+        """Write the entries put since the last flush as one new pack (atomically; a
+        failure to write only costs speed). With ``compact``, a folder holding more than
+        ``MAX_PACKS`` packs gets one pack with all their entries instead."""
         if self.folder is None:
             return
-        write_pickle(self.folder / key[:2] / key, entry)
+        pending, self.pending = self.pending, {}
+        packs = self.packs() if compact else []
+        if len(packs) + bool(pending) > MAX_PACKS:
+            merged = dict(self.entries or {})  # read before, and those written since
+            merged.update(_read_packs([p for p in packs if p not in self.read]))
+            merged.update(pending)
+            written = _write_pack(self.folder, merged)
+            if written is not None:
+                if self.entries is not None:
+                    self.entries, self.read = merged, {written}
+                for pack in packs:  # only those read: a pack written meanwhile stays
+                    with contextlib.suppress(OSError):
+                        pack.unlink(missing_ok=True)
+        elif pending:
+            _write_pack(self.folder, pending)
 
     def prune(self) -> None:
         """Remove other versions' folders beyond the newest ``KEEP_VERSIONS``."""
@@ -142,6 +189,29 @@ class ExtractCache:
                             key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
             for old in others[KEEP_VERSIONS - 1:]:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def _read_packs(packs: list[Path]) -> dict[str, Any]:
+    """Every entry the readable packs hold (an unreadable pack holds none)."""
+    entries: dict[str, Any] = {}
+    collecting = gc.isenabled()
+    gc.disable()  # loading makes no garbage, but many objects: the collector's scans of
+    try:  # them would take twice as long as the loading itself
+        for pack in packs:
+            loaded = read_pickle(pack)
+            if isinstance(loaded, dict):
+                entries.update(loaded)
+    finally:
+        if collecting:
+            gc.enable()
+    return entries
+
+
+def _write_pack(folder: Path, entries: dict[str, Any]) -> Path | None:
+    """Write ``entries`` as a new pack in ``folder``: its path, or None when not written."""
+    path = folder / f"{os.getpid()}-{secrets.token_hex(8)}.pack"
+    write_pickle(path, entries)
+    return path if path.is_file() else None
 
 
 class RecordMemos:

@@ -47,7 +47,8 @@ __all__ = ["ExtractionTimeout", "Intake", "data_digest", "extract_within", "fing
            "time_budget"]
 
 PARALLEL_MIN = 64  # fewer articles to extract than this: no process pool (its start costs)
-CHUNK = 16  # articles sent to a worker at a time
+GROUP = (16, 128)  # fewest and most articles a worker extracts and caches as one pack (at
+# most: the last group keeps one worker busy alone)
 
 
 class ExtractionTimeout(BaseException):
@@ -188,59 +189,81 @@ def process_one(raw: bytes, path: Path, shown: str, kb: KnowledgeBase,
     return article.id, Entry(result, sketch(article))
 
 
+Job = tuple[bytes, Path, str, str]  # (file bytes, path, shown path, cache key)
 _WORKER: dict[str, Any] = {}
 
 
-def _start_worker(content: str | None, seconds: float, kb: KnowledgeBase | None) -> None:
+def _start_worker(content: str | None, seconds: float, kb: KnowledgeBase | None,
+                  folder: str | None) -> None:
+    cache = Path(folder) if folder is not None else None
     _WORKER.update(kb=kb or load_knowledge(None if content is None else Path(content)),
-                   agencies=load_agencies(), seconds=seconds)
+                   agencies=load_agencies(), seconds=seconds,
+                   cache=ExtractCache(None if cache is None else cache.parent,
+                                      "" if cache is None else cache.name))
 
 
-def _work(job: tuple[bytes, str, str]) -> Outcome:
-    raw, path, shown = job
-    return process_one(raw, Path(path), shown, _WORKER["kb"], _WORKER["agencies"],
-                       _WORKER["seconds"])
+def _work(group: list[tuple[bytes, str, str, str]]) -> list[Outcome]:
+    """Extract a group of articles in a worker, writing their entries as one cache pack."""
+    cache: ExtractCache = _WORKER["cache"]
+    jobs = [(raw, Path(path), shown, key) for raw, path, shown, key in group]
+    outcomes = list(_extract(jobs, _WORKER["kb"], _WORKER["agencies"], _WORKER["seconds"],
+                             cache))
+    cache.flush(compact=False)  # merging packs is left to the parent, once all are written
+    return outcomes
 
 
-def _serial(jobs: Sequence[tuple[bytes, Path, str]], kb: KnowledgeBase,
-            seconds: float) -> Iterator[Outcome]:
-    agencies = load_agencies()
-    for raw, path, shown in jobs:
-        yield process_one(raw, path, shown, kb, agencies, seconds)
+def _extract(jobs: Iterable[Job], kb: KnowledgeBase, agencies: dict[str, str],
+             seconds: float, cache: ExtractCache) -> Iterator[Outcome]:
+    """Outcomes of the jobs, in order; each entry extracted is put in ``cache``."""
+    for raw, path, shown, key in jobs:
+        outcome = process_one(raw, path, shown, kb, agencies, seconds)
+        if isinstance(outcome[1], Entry):
+            cache.put(key, outcome[1])
+        yield outcome
 
 
-def _run(jobs: Sequence[tuple[bytes, Path, str]], kb: KnowledgeBase, content: Path | None,
-         seconds: float, workers: int | None) -> Iterator[Outcome]:
-    """Outcomes of the jobs, in order: in a pool of processes when there are enough of
-    them and more than one core, else (or when the pool cannot start) in this process.
+def _groups(jobs: Sequence[Job], count: int) -> list[list[tuple[bytes, str, str, str]]]:
+    """The jobs in groups for ``count`` workers: about eight groups per worker, so that
+    they share the work evenly, of ``GROUP`` articles at most and at least."""
+    size = max(GROUP[0], min(GROUP[1], len(jobs) // (8 * count)))
+    return [[(raw, str(path), shown, key) for raw, path, shown, key in jobs[at:at + size]]
+            for at in range(0, len(jobs), size)]
+
+
+def _run(jobs: Sequence[Job], kb: KnowledgeBase, content: Path | None, seconds: float,
+         workers: int | None, cache: ExtractCache) -> Iterator[Outcome]:
+    """Outcomes of the jobs, in order, their entries written to ``cache`` (to be flushed):
+    in a pool of processes when there are enough jobs and more than one core (each
+    worker writes its groups' entries itself), else (or when the pool cannot start) in
+    this process.
 
     Workers are forked when this process runs one thread (they inherit the knowledge
     base); beside other threads (``mkdocs serve``) they are spawned and load their own.
     """
     count = workers or len(os.sched_getaffinity(0))
     if count < 2 or len(jobs) < (2 if workers else PARALLEL_MIN):
-        yield from _serial(jobs, kb, seconds)
+        yield from _extract(jobs, kb, load_agencies(), seconds, cache)
         return
     fork = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
-    chunk = max(1, min(CHUNK, len(jobs) // (4 * count)))
+    folder = None if cache.folder is None else str(cache.folder)
     done = 0
     try:
         with ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
                                  initargs=(None if content is None else str(content), seconds,
-                                           kb if fork else None)) as pool:
-            for outcome in pool.map(_work, [(raw, str(path), shown)
-                                            for raw, path, shown in jobs], chunksize=chunk):
-                done += 1
-                yield outcome
+                                           kb if fork else None, folder)) as pool:
+            for outcomes in pool.map(_work, _groups(jobs, count)):
+                done += len(outcomes)
+                yield from outcomes
     except BrokenProcessPool:  # e.g. spawned from a script without a __main__ guard
-        yield from _serial(jobs[done:], kb, seconds)
+        yield from _extract(jobs[done:], kb, load_agencies(), seconds, cache)
 
 
 def process_files(files: Sequence[Path], root: Path | None, limits: Limits,
                   kb: KnowledgeBase, cache: ExtractCache, content: Path | None = None,
                   workers: int | None = None) -> Intake:
-    """Read and extract every article file, taking unchanged ones from the cache.
+    """Read and extract every article file, taking unchanged ones from the cache and
+    adding the others to it (flushed before returning, also when interrupted).
 
     Args:
         files: the article files, sorted.
@@ -256,7 +279,8 @@ def process_files(files: Sequence[Path], root: Path | None, limits: Limits,
         each file that could not be read or extracted, or that gives an id already taken.
     """
     outcomes: list[Outcome | None] = [None] * len(files)
-    jobs, places = [], []
+    jobs: list[Job] = []
+    places: list[int] = []
     for index, path in enumerate(files):
         shown = shown_path(path, root)
         try:
@@ -269,14 +293,15 @@ def process_files(files: Sequence[Path], root: Path | None, limits: Limits,
         if hit is not None:
             outcomes[index] = (hit.facts.article.id, hit)
         else:
-            jobs.append((raw, path, shown))
-            places.append((index, key))
-    results = _run(jobs, kb, content, limits.extraction_seconds, workers)
-    for (index, key), outcome in zip(places, progress(results, len(jobs), "extract"),
-                                     strict=True):
-        outcomes[index] = outcome
-        if isinstance(outcome[1], Entry):
-            cache.put(key, outcome[1])
+            jobs.append((raw, path, shown, key))
+            places.append(index)
+    results = _run(jobs, kb, content, limits.extraction_seconds, workers, cache)
+    try:
+        for index, outcome in zip(places, progress(results, len(jobs), "extract"),
+                                  strict=True):
+            outcomes[index] = outcome
+    finally:
+        cache.flush()
     return _assemble(outcomes, files, root, len(jobs))
 
 

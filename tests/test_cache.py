@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from generator import intake, pipeline
-from generator.cache import ExtractCache, cache_root, entry_key, version_key
+from generator.cache import MAX_PACKS, Entry, ExtractCache, cache_root, entry_key, version_key
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -88,14 +89,83 @@ def test_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert cache.get(entry_key("a.txt", b"text")) is None
 
 
-def test_a_corrupt_entry_is_a_miss(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def entries() -> dict[str, Entry]:
+    """Real entries of the seed articles, by key."""
+    kb = pipeline.load_knowledge(None)
+    agencies = intake.load_agencies()
+    found: dict[str, Entry] = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        raw = path.read_bytes()
+        entry = intake.process_one(raw, path, path.name, kb, agencies, 30.0)[1]
+        assert isinstance(entry, Entry)
+        found[entry_key(path.name, raw)] = entry
+    return found
+
+
+def test_a_pack_is_written_by_flush_and_read_back(tmp_path: Path,
+                                                  entries: dict[str, Entry]) -> None:
     cache = ExtractCache(tmp_path, version_key("code", b"data"))
-    key = entry_key("a.txt", b"text")
+    for key, entry in entries.items():
+        cache.put(key, entry)
+    assert cache.packs() == []  # nothing written before the flush
+    cache.flush()
+    assert len(cache.packs()) == 1
+    again = ExtractCache(tmp_path, version_key("code", b"data"))
+    assert {key: again.get(key) for key in entries} == entries
+    assert (again.hits, again.misses) == (len(entries), 0)
+    assert again.get(entry_key("other.txt", b"x")) is None and again.misses == 1
+
+
+def test_a_corrupt_pack_is_ignored(tmp_path: Path, entries: dict[str, Entry]) -> None:
+    (first, one), (second, two) = list(entries.items())[:2]
+    cache = ExtractCache(tmp_path, version_key("code", b"data"))
+    cache.put(first, one)
+    cache.flush()
     assert cache.folder is not None
-    (cache.folder / key[:2]).mkdir(parents=True)
-    (cache.folder / key[:2] / key).write_bytes(b"not a pickle")
-    assert cache.get(key) is None
-    assert cache.misses == 1
+    (cache.folder / "0-bad.pack").write_bytes(b"not a pickle")
+    (cache.folder / "0-list.pack").write_bytes(pickle.dumps([second, two]))
+    (cache.folder / "0-odd.pack").write_bytes(pickle.dumps({second: "not an entry"}))
+    again = ExtractCache(tmp_path, version_key("code", b"data"))
+    assert again.get(first) == one
+    assert again.get(second) is None
+    assert (again.hits, again.misses) == (1, 1)
+
+
+@pytest.mark.parametrize("loaded", [False, True])
+def test_many_packs_are_merged_into_one_keeping_every_entry(
+        tmp_path: Path, entries: dict[str, Entry], loaded: bool) -> None:
+    version = version_key("code", b"data")
+    values = list(entries.values())
+    wanted = {f"{n:064x}": values[n % len(values)] for n in range(MAX_PACKS + 1)}
+    cache = ExtractCache(tmp_path, version)
+    for n, (key, entry) in enumerate(list(wanted.items())[:MAX_PACKS]):
+        if loaded and n == MAX_PACKS // 2:
+            assert cache.get(key) is None  # packs read now; the others are written after
+        writer = ExtractCache(tmp_path, version)  # e.g. one worker's group
+        writer.put(key, entry)
+        writer.flush(compact=False)
+    assert len(cache.packs()) == MAX_PACKS
+    cache.flush()  # nothing new, not too many packs yet: nothing to do
+    assert len(cache.packs()) == MAX_PACKS
+    last = list(wanted)[-1]
+    cache.put(last, wanted[last])
+    cache.flush()
+    assert len(cache.packs()) == 1
+    again = ExtractCache(tmp_path, version)
+    assert {key: again.get(key) for key in wanted} == wanted
+
+
+def test_no_cache_is_written_when_it_is_off(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_CACHE", "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    report = pipeline.ingest(tmp_path / "seeds", tmp_path / "content", tmp_path, workers=1)
+    assert report.articles == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "seeds"]
+    assert not list(tmp_path.rglob("*.pack"))
 
 
 def test_keys_depend_on_path_bytes_code_and_data() -> None:

@@ -3,6 +3,8 @@ grouping and near-duplicate detection give the same results with precomputed ske
 
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import intake, pipeline
+from generator.cache import ExtractCache
 from generator.duplicates import find_near_duplicates
 from generator.limits import Limits
 from generator.shingles import sketch
@@ -77,3 +80,60 @@ def test_precomputed_sketches_give_the_same_duplicates(corpus: Path) -> None:
     plain = find_near_duplicates(articles)
     assert any(plain.values())
     assert find_near_duplicates(articles, {a.id: sketch(a) for a in articles}) == plain
+
+
+def test_workers_write_the_cache_packs_and_a_second_run_extracts_nothing(
+        corpus: Path, tmp_path: Path) -> None:
+    files, _ = scan_seeds(corpus, tmp_path)
+    kb = pipeline.load_knowledge(None)
+    first = ExtractCache(tmp_path / "cache", "v")
+    found = intake.process_files(files, tmp_path, Limits(), kb, first, None, 2)
+    assert found.extracted == len(files) == 46 and first.pending == {}
+    packs = first.packs()
+    assert len(packs) == 3  # one per group of 16 articles, each written by a worker
+    assert all(not p.name.startswith(f"{os.getpid()}-") for p in packs)
+    written = [key for pack in packs for key in pickle.loads(pack.read_bytes())]
+    assert len(written) == len(set(written)) == 46  # every entry once
+    second = ExtractCache(tmp_path / "cache", "v")
+    again = intake.process_files(files, tmp_path, Limits(), kb, second, None, 2)
+    assert again.extracted == 0 and (second.hits, second.misses) == (46, 0)
+    assert second.packs() == packs  # nothing written again
+    assert (again.facts, again.sketches) == (found.facts, found.sketches)
+
+
+def test_spawned_workers_beside_other_threads_write_the_packs_too(
+        corpus: Path, tmp_path: Path) -> None:
+    import threading
+
+    files, _ = scan_seeds(corpus, tmp_path)
+    kb = pipeline.load_knowledge(None)
+    serial = intake.process_files(files, tmp_path, Limits(), kb, ExtractCache(None, "v"),
+                                  None, 1)
+    cache = ExtractCache(tmp_path / "cache", "v")
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)  # as under ``mkdocs serve``: spawn
+    other.start()
+    try:
+        found = intake.process_files(files, tmp_path, Limits(), kb, cache, None, 2)
+    finally:
+        release.set()
+        other.join()
+    assert (found.facts, found.problems) == (serial.facts, serial.problems)
+    assert cache.packs() and all(not p.name.startswith(f"{os.getpid()}-")
+                                 for p in cache.packs())
+
+
+def _die_while_starting(*args: object) -> None:
+    os._exit(3)  # at module level: a spawned worker finds it too
+
+
+def test_a_broken_pool_falls_back_to_this_process_which_writes_the_pack(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files, _ = scan_seeds(corpus, tmp_path)
+    kb = pipeline.load_knowledge(None)
+    monkeypatch.setattr(intake, "_start_worker", _die_while_starting)
+    cache = ExtractCache(tmp_path / "cache", "v")
+    found = intake.process_files(files, tmp_path, Limits(), kb, cache, None, 2)
+    assert found.extracted == len(found.facts) == 46
+    assert [p.name.split("-")[0] for p in cache.packs()] == [str(os.getpid())]
+    assert len(pickle.loads(cache.packs()[0].read_bytes())) == 46
