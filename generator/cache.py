@@ -21,6 +21,7 @@ import pickle
 import secrets
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,12 +58,27 @@ class RecordMemo:
 def read_pickle(path: Path) -> Any:
     """What ``path`` holds (written by :func:`write_pickle`), or None when it is missing or
     cannot be read: a cache that fails only costs speed."""
+    with _collector_paused():
+        try:
+            with open(path, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                TypeError, ValueError):
+            return None
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The garbage collector off while the block runs (and on again after it, if it was).
+    Loading a pickle makes no garbage but many objects; the collector's scans of them
+    would take as long as the loading itself."""
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-            TypeError, ValueError):
-        return None
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def write_pickle(path: Path, value: object) -> None:
@@ -194,16 +210,11 @@ class ExtractCache:
 def _read_packs(packs: list[Path]) -> dict[str, Any]:
     """Every entry the readable packs hold (an unreadable pack holds none)."""
     entries: dict[str, Any] = {}
-    collecting = gc.isenabled()
-    gc.disable()  # loading makes no garbage, but many objects: the collector's scans of
-    try:  # them would take twice as long as the loading itself
+    with _collector_paused():  # one pause for every pack
         for pack in packs:
             loaded = read_pickle(pack)
             if isinstance(loaded, dict):
                 entries.update(loaded)
-    finally:
-        if collecting:
-            gc.enable()
     return entries
 
 
