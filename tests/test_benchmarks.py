@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 from generator import grouping
 from generator.grouping import Item, affinity, compatible
 from generator.knowledge import load_knowledge
@@ -90,6 +92,22 @@ def test_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     # the server stopped cleanly: MkDocs removed its build folder on the way out
     assert not list((work / "n30" / "preview" / "tmp").iterdir())
     assert "Shutting down" in (work / "n30" / "preview" / "serve.log").read_text("utf-8")
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs the project's git history")
+def test_compare_times_each_revision_in_alternating_rounds(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "corpus", 12, 5)
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "compare.py"),
+                           "--corpus", str(tmp_path / "corpus"), "--rounds", "2",
+                           "HEAD", "HEAD~1"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    runs = [line.split(":")[0] for line in lines if line.startswith("round ")]
+    assert runs == ["round 1 HEAD", "round 1 HEAD~1", "round 2 HEAD", "round 2 HEAD~1"]
+    assert all(" articles, " in line for line in lines[:4])
+    assert [line.split(":")[0] for line in lines[4:]] == ["HEAD", "HEAD~1"]
+    assert all(line.endswith(" s of 2") for line in lines[4:])
 
 
 def naive_cluster(items: Sequence[Item], near: dict[str, tuple[NearDuplicate, ...]],
