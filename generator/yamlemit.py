@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 # Characters libyaml writes as they are in plain and single-quoted scalars: printable, not a
 # line break (LS, PS), and not escaped by the record dumper (``yamlio.NEEDS_ESCAPE``).
@@ -45,6 +45,9 @@ MAX_KEY_BYTES = 100  # libyaml writes keys over 128 bytes as complex keys (``? k
 MAX_DEPTH = 40
 _MEMO_SIZE = 4096
 _MEMO_CHARS = 100  # string values up to this length are memoised
+
+
+Key = TypeVar("Key", str, tuple[str, str])
 
 
 class Unsupported(Exception):
@@ -132,11 +135,7 @@ class BlockEmitter:
         if type(key) is not str or len(key.encode("utf-8")) > MAX_KEY_BYTES \
                 or not _SIMPLE.fullmatch(key):
             raise Unsupported(f"key {key!r} is not a simple string")
-        text = self._string(key)
-        if len(self._keys) >= _MEMO_SIZE:
-            self._keys.clear()
-        self._keys[key] = text
-        return text
+        return _remember(self._keys, key, self._string(key))
 
     def _scalar(self, value: Any) -> str:
         """A value that is written on the line of its key or dash."""
@@ -165,11 +164,7 @@ class BlockEmitter:
             rendered = self._string(text)
         else:
             return self._borrow(text)
-        if len(text) <= _MEMO_CHARS:
-            if len(self._strings) >= _MEMO_SIZE:
-                self._strings.clear()
-            self._strings[text] = rendered
-        return rendered
+        return _remember(self._strings, text, rendered) if len(text) <= _MEMO_CHARS else rendered
 
     def _string(self, text: str) -> str:
         """A simple (printable, single-line) string: plain when libyaml allows it and it
@@ -189,10 +184,7 @@ class BlockEmitter:
             return found
         if not plain_shape(text) or self.resolve(text) != tag:
             raise Unsupported(f"{text!r} would be written with an explicit tag")
-        if len(self._typed) >= _MEMO_SIZE:
-            self._typed.clear()
-        self._typed[memo_key] = text
-        return text
+        return _remember(self._typed, memo_key, text)
 
     def _borrow(self, text: str) -> str:
         """A string this emitter does not analyse, rendered by PyYAML when that rendering
@@ -205,10 +197,7 @@ class BlockEmitter:
         dumped = self.reference({"k": text})
         if not dumped.startswith("k: ") or dumped.find("\n") != len(dumped) - 1:
             raise Unsupported("PyYAML writes this string over several lines")
-        if len(self._borrowed) >= _MEMO_SIZE:
-            self._borrowed.clear()
-        self._borrowed[text] = dumped[3:-1]
-        return dumped[3:-1]
+        return _remember(self._borrowed, text, dumped[3:-1])
 
     def resolve(self, text: str) -> str:
         """The tag PyYAML's resolver gives ``text`` as a plain scalar (its own tables)."""
@@ -220,6 +209,14 @@ class BlockEmitter:
             if regexp.match(text):
                 return str(tag)
         return STR_TAG
+
+
+def _remember(table: dict[Key, str], key: Key, text: str) -> str:
+    """Keep ``text`` for ``key`` in a memo table (emptied when it is full) and return it."""
+    if len(table) >= _MEMO_SIZE:
+        table.clear()
+    table[key] = text
+    return text
 
 
 def plain_shape(text: str) -> bool:
