@@ -210,11 +210,10 @@ class ExtractCache:
 def _read_packs(packs: list[Path]) -> dict[str, Any]:
     """Every entry the readable packs hold (an unreadable pack holds none)."""
     entries: dict[str, Any] = {}
-    with _collector_paused():  # one pause for every pack
-        for pack in packs:
-            loaded = read_pickle(pack)
-            if isinstance(loaded, dict):
-                entries.update(loaded)
+    for pack in packs:
+        loaded = read_pickle(pack)
+        if isinstance(loaded, dict):
+            entries.update(loaded)
     return entries
 
 
