@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from generator.review import ReviewItem
 
 STATE_FILE = Path(".state") / "inputs.json"
+# each article file's digest, by its inode, size and times: unchanged files are not read
+DIGESTS_FILE = Path(".state") / "article-digests.json"
 EXPORT_FORMATS = ("json", "csv")
 
 
@@ -83,10 +85,14 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
         seedscan.remove_stale_temps(content)
         files, unreadable = seedscan.scan_seeds(seeds, root, limits.max_article_bytes)
         code = code_version()
-        fingerprint = seedscan.fingerprint(code, files, unreadable, content)
+        inputs = seedscan.take_inputs(code, files, unreadable, content,
+                                      *_known_digests(content))
+        fingerprint = inputs.fingerprint
         state = content / STATE_FILE
         previous = json.loads(state.read_text("utf-8")) if state.is_file() else {}
         if not force and previous.get("fingerprint") == fingerprint:
+            if inputs.hashed:  # files looked changed but were not: remember them as read
+                _save_digests(content, inputs)
             skipped = tuple(Problem(**p) for p in previous.get("skipped", []))
             return IngestReport(previous.get("articles", 0), previous.get("meetings", 0),
                                 skipped, None)
@@ -106,7 +112,29 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
                    "skipped": [{"path": p.path, "message": p.message, "line": p.line,
                                 "column": p.column} for p in problems]}
         records.atomic_write(state, json.dumps(summary, indent=1, sort_keys=True) + "\n")
+        _save_digests(content, inputs)
     return IngestReport(len(article_records), len(meetings), tuple(problems), report)
+
+
+def _known_digests(content: Path) -> tuple[seedscan.FileDigests, int]:
+    """The article digests the last ingest took, and when (none when unreadable)."""
+    try:
+        kept = json.loads((content / DIGESTS_FILE).read_text("utf-8"))
+        files, taken = kept["files"], kept["taken_ns"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}, 0
+    if not isinstance(files, dict) or not isinstance(taken, int):
+        return {}, 0
+    return {name: entry for name, entry in files.items()
+            if isinstance(entry, list) and len(entry) == 5}, taken
+
+
+def _save_digests(content: Path, inputs: seedscan.Inputs) -> None:
+    from generator.yamlio import atomic_write
+
+    atomic_write(content / DIGESTS_FILE,
+                 json.dumps({"taken_ns": inputs.taken_ns, "files": inputs.digests},
+                            sort_keys=True, separators=(",", ":")) + "\n")
 
 
 @contextmanager

@@ -9,8 +9,11 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.knowledge import DATA_FILES, data_path
 from generator.limits import MAX_ARTICLE_BYTES, SETTINGS
@@ -70,21 +73,72 @@ def unreadable(path: Path, max_bytes: int) -> str | None:
 
 
 
+# A file's digest is reused while its inode, size and times are what they were when it was
+# read, and only when its change time was at least this long before the digests were taken:
+# a file written again within one tick of the clock may keep its times, never a file whose
+# change time was already this far in the past (the coarsest file system clock is 2 s).
+SETTLED_NS = 2_000_000_000
+
+FileDigests = dict[str, list[Any]]  # file name -> [inode, size, mtime_ns, ctime_ns, sha256]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The fingerprint of ingest's inputs, and the article digests it was made of."""
+
+    fingerprint: str
+    digests: FileDigests
+    taken_ns: int  # when the files were looked at (before the first was)
+    hashed: int  # how many article files had to be read for it
+
+
 def fingerprint(code: str, files: Iterable[Path], skipped: Iterable[Problem],
                 content: Path) -> str:
     """A digest of every input of ingest: the code, the readable article files, the
     skipped ones (by their problem), the data files and the settings."""
+    return take_inputs(code, files, skipped, content).fingerprint
+
+
+def take_inputs(code: str, files: Iterable[Path], skipped: Iterable[Problem],
+                content: Path, known: FileDigests | None = None,
+                known_ns: int = 0) -> Inputs:
+    """The fingerprint of every input of ingest (see ``fingerprint``).
+
+    ``known`` holds each article file's digest from an earlier call (taken at
+    ``known_ns``): a file whose inode, size and times are unchanged since then, and whose
+    change time was settled then (``SETTLED_NS``), is not read again. A file that cannot be
+    looked at is read as it is (and read errors surface where they did before).
+    """
+    taken = time.time_ns()
+    known = known or {}
+    digests: FileDigests = {}
+    hashed = 0
     digest = hashlib.sha256(code.encode())
     for path in sorted(files):
-        digest.update(os.fsencode(path.name) + b"\0" + path.read_bytes() + b"\0")
+        name = os.fsencode(path.name)
+        try:
+            info = os.stat(path)
+            key = [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+        except OSError:
+            key = None
+        entry = known.get(path.name)
+        if (key is not None and entry is not None and entry[:4] == key
+                and key[3] < known_ns - SETTLED_NS):
+            sha = str(entry[4])
+        else:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            hashed += 1
+        if key is not None:
+            digests[path.name] = [*key, sha]
+        digest.update(name + b"\0" + sha.encode() + b"\0")
     for problem in skipped:
         digest.update(str(problem).encode("utf-8", "replace") + b"\0")
-    for name in DATA_FILES:
-        digest.update(data_path(name, content).read_bytes())
+    for data in DATA_FILES:
+        digest.update(data_path(data, content).read_bytes())
     settings = content / SETTINGS
     if settings.is_file():
         digest.update(settings.read_bytes())
-    return digest.hexdigest()
+    return Inputs(digest.hexdigest(), digests, taken, hashed)
 
 
 def remove_stale_temps(content: Path) -> None:
