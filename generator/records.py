@@ -145,6 +145,8 @@ _Loaded = tuple[MeetingRecord | ArticleRecord | None, tuple[Problem, ...]]
 # Records read by the last load_corpus, by file identity: a record file whose inode, size and
 # times are unchanged is not parsed again (``mkdocs serve`` reloads after every edit).
 _LOADED: dict[tuple[object, ...], _Loaded] = {}
+# reading the memo costs about as much as parsing one record file in this many
+MEMO_SHARE = 64
 
 
 def _file_key(path: Path, kind: str, taxonomy_ids: frozenset[str] | None
@@ -209,21 +211,24 @@ def load_corpus(content: Path, taxonomy_ids: frozenset[str] | None = None) -> Co
     problems = _folder_problems(content)
     meetings, articles = [], []
     seen: dict[tuple[object, ...], _Loaded] = {}
-    memo: RecordMemos | None = None
-    for kind in KINDS:
-        for path in record_files(content, kind):
-            key = _file_key(path, kind, taxonomy_ids)
-            loaded = _LOADED.get(key) if key is not None else None
-            if loaded is None:
-                memo = memo or _memo()  # read only when some file is new to this process
-                loaded = _load_one(path, kind, taxonomy_ids, memo)
-            if key is not None:
-                seen[key] = loaded
-            problems += loaded[1]
-            if isinstance(loaded[0], MeetingRecord):
-                meetings.append(loaded[0])
-            elif loaded[0] is not None:
-                articles.append(loaded[0])
+    files = [(kind, path, _file_key(path, kind, taxonomy_ids))
+             for kind in KINDS for path in record_files(content, kind)]
+    new = sum(key is None or key not in _LOADED for _, _, key in files)
+    # the memo (of every record ingest wrote) is read only when a good share of the files is
+    # new to this process: after an ingest, not after one edit in a live preview, where
+    # parsing the edited file is quicker than reading the memo
+    memo = _memo() if new and new * MEMO_SHARE >= len(files) else None
+    for kind, path, key in files:
+        loaded = _LOADED.get(key) if key is not None else None
+        if loaded is None:
+            loaded = _load_one(path, kind, taxonomy_ids, memo)
+        if key is not None:
+            seen[key] = loaded
+        problems += loaded[1]
+        if isinstance(loaded[0], MeetingRecord):
+            meetings.append(loaded[0])
+        elif loaded[0] is not None:
+            articles.append(loaded[0])
     _LOADED.clear()  # only the last load is kept: a live preview loads the same folder again
     _LOADED.update(seen)
     return Corpus(tuple(sorted(meetings, key=lambda m: m.id)),

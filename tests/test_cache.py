@@ -203,6 +203,38 @@ def test_records_ingest_wrote_are_loaded_from_their_memo_and_equal_parsed_ones(
     assert next(m for m in memoised.meetings if m.id == edited.stem).title.startswith("Edited")
 
 
+def test_the_record_memo_is_read_only_when_a_good_share_of_files_is_new(
+        cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A live preview loads the records again after each edit: one edited file is parsed,
+    the memo of everything ingest wrote is not read for it."""
+    from generator import records
+
+    content = cached / "content"
+    pipeline.ingest(cached / "seeds", content, cached)
+    reads: list[int] = []
+    real = records._memo
+
+    def spy() -> Any:
+        reads.append(1)
+        return real()
+
+    monkeypatch.setattr(records, "_memo", spy)
+    records._LOADED.clear()
+    first = pipeline.load(content)[0]
+    assert reads == [1]  # every file is new to this process
+    total = len(first.meetings) + len(first.articles)
+    monkeypatch.setattr(records, "MEMO_SHARE", total - 1)  # one new file is too small a share
+    edited = sorted((content / "meetings").glob("*.md"))[0]
+    edited.write_text(edited.read_text("utf-8") + "A note.\n", "utf-8")
+    second = pipeline.load(content)[0]
+    assert reads == [1]
+    assert second.meetings != first.meetings
+    monkeypatch.setattr(records, "MEMO_SHARE", total)  # now it is a share worth the memo
+    edited.write_text(edited.read_text("utf-8") + "Another note.\n", "utf-8")
+    pipeline.load(content)
+    assert reads == [1, 1]
+
+
 def test_ingest_keeps_the_facts_out_of_the_collectors_scans_while_it_saves(
         cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
