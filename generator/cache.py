@@ -207,13 +207,40 @@ class ExtractCache:
                 shutil.rmtree(old, ignore_errors=True)
 
 
+# The packs the last read of this process loaded, by file identity, when it is a live
+# preview (which sets ``remember_packs``): a pack is never changed once written (a new one is
+# written instead), so an ingest after the edit of one article reads only the packs written
+# since. Other processes do not keep them: they would hold every entry through the build.
+_LOADED_PACKS: dict[tuple[str, int, int, int], dict[str, Any]] = {}
+_REMEMBER = [False]
+
+
+def remember_packs(on: bool = True) -> None:
+    """Keep the packs read in memory for the next ingest of this process (or stop)."""
+    _REMEMBER[0] = on
+    if not on:
+        _LOADED_PACKS.clear()
+
+
 def _read_packs(packs: list[Path]) -> dict[str, Any]:
     """Every entry the readable packs hold (an unreadable pack holds none)."""
     entries: dict[str, Any] = {}
+    seen: dict[tuple[str, int, int, int], dict[str, Any]] = {}
     for pack in packs:
-        loaded = read_pickle(pack)
+        try:
+            info = pack.stat()
+        except OSError:
+            continue
+        key = (os.path.abspath(pack), info.st_ino, info.st_size, info.st_mtime_ns)
+        loaded = _LOADED_PACKS.get(key)
+        if loaded is None:
+            loaded = read_pickle(pack)
         if isinstance(loaded, dict):
             entries.update(loaded)
+            seen[key] = loaded
+    _LOADED_PACKS.clear()
+    if _REMEMBER[0]:
+        _LOADED_PACKS.update(seen)
     return entries
 
 

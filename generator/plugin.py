@@ -7,8 +7,9 @@ the records and the templates, so editing any of them rebuilds the site.
 
 Under ``mkdocs serve`` the plugin object lives as long as the server (it has
 ``on_startup``), and keeps what makes an edit quick to show: a page memo (only pages whose
-values changed are rendered again, see ``generator.pagememo``) and a folder of the rendered
-pages in which only changed pages are rewritten. With ``mkdocs serve --dirty`` (``make
+values changed are rendered again, see ``generator.pagememo``), a folder of the rendered
+pages in which only changed pages are rewritten, and the extraction cache's packs already
+read (see ``generator.cache.remember_packs``). With ``mkdocs serve --dirty`` (``make
 serve``), MkDocs then rebuilds only the pages whose file changed.
 """
 
@@ -79,6 +80,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Under ``mkdocs serve``, keep a page memo and a folder of pages between builds."""
         if command == "serve":
+            from generator import cache
+
+            cache.remember_packs()  # an edited article: only its new pack is read
             self.memo = PageMemo()
             self.store = Path(tempfile.mkdtemp(prefix="briefing-pages-"))
             self.bytecode = MemoryBytecodeCache()
@@ -93,10 +97,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_shutdown(self) -> None:
         """Stop watching, and remove the folder of pages ``mkdocs serve`` used."""
-        from generator import servewatch
+        from generator import cache, servewatch
 
         servewatch.stop(self.observer)
         self.observer = None
+        cache.remember_packs(False)
         if self.store is not None:
             shutil.rmtree(self.store, ignore_errors=True)
 

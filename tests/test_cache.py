@@ -252,3 +252,38 @@ def test_ingest_keeps_the_facts_out_of_the_collectors_scans_while_it_saves(
     pipeline.ingest(cached / "seeds", cached / "content", cached)
     assert len(frozen) == 1 and frozen[0] > 0
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("remember", [True, False])
+def test_a_live_preview_reads_only_the_packs_written_since_its_last_ingest(
+        cached: Path, monkeypatch: pytest.MonkeyPatch, remember: bool) -> None:
+    from generator import cache as cache_mod
+
+    read: list[str] = []
+    real = cache_mod.read_pickle
+
+    def spy(path: Path) -> Any:
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(cache_mod, "read_pickle", spy)
+    cache_mod.remember_packs(remember)
+    try:
+        content = cached / "content"
+        pipeline.ingest(cached / "seeds", content, cached, workers=1)
+        root = cache_root()
+        assert root is not None
+        article = sorted((cached / "seeds").glob("*.txt"))[0]
+        for number in (1, 2):  # the first ingest wrote a pack: the next one reads it
+            before = set(root.rglob("*.pack"))
+            article.write_text(article.read_text("utf-8") + f"\nSentence {number}.\n", "utf-8")
+            read.clear()
+            pipeline.ingest(cached / "seeds", content, cached, workers=1)
+        packs = sorted(name for name in read if name.endswith(".pack"))
+        assert packs  # at least the pack the previous ingest wrote
+        if remember:  # only the pack written since the previous ingest read the others
+            assert len(packs) == 1 and len(before) >= 2
+        else:
+            assert len(packs) == len(before) >= 2
+    finally:
+        cache_mod.remember_packs(False)
