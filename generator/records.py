@@ -428,7 +428,9 @@ def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
         # describe the old files not yet replaced (see generator.statefiles)
         batch.write(ledger_path(content), ledger_text(states))
         for output, path, rendered in texts:
-            if batch.write(path, rendered.text):
+            # a text equal to the file's bytes when it was rendered is not written (nor is
+            # the file read again to tell)
+            if rendered.changed and batch.write(path, rendered.text):
                 written.append(str(path))
                 problems += rendered.problems
                 if rendered.reads_back:  # memoised as read, so the next save need not parse it

@@ -163,6 +163,28 @@ def test_plain_scalars_in_text_fields_keep_what_was_typed() -> None:
     assert parsed.fields is not None and parsed.fields["title"] == "yes"
 
 
+def test_an_edit_made_while_a_save_runs_is_not_overwritten_by_an_unchanged_record(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record ingest would leave as it is is not written at all: a person's edit saved
+    after the save rendered it (and before its files are written) survives."""
+    from generator import records
+
+    save_ingest(tmp_path, [meeting(body="")], [article()])
+    path = tmp_path / "meetings" / f"{meeting().id}.md"
+    edited = path.read_text("utf-8").replace("title: ", "title: Edited ", 1)
+    real = records.render_all
+
+    def render_then_edit(jobs: object) -> object:
+        done = real(jobs)  # type: ignore[arg-type]
+        path.write_text(edited, "utf-8")  # the person saves now
+        return done
+
+    monkeypatch.setattr(records, "render_all", render_then_edit)
+    report = save_ingest(tmp_path, [meeting(body="")], [article()])
+    assert report.written == ()
+    assert path.read_text("utf-8") == edited
+
+
 def test_one_bad_file_never_hides_the_rest(tmp_path: Path) -> None:
     save_ingest(tmp_path, [meeting(body="")], [article()])
     (tmp_path / "meetings" / "2023-02-01-broken.md").write_bytes(b"---\ntitle: a: b\n---\n")
