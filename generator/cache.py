@@ -58,7 +58,7 @@ class RecordMemo:
 def read_pickle(path: Path) -> Any:
     """What ``path`` holds (written by :func:`write_pickle`), or None when it is missing or
     cannot be read: a cache that fails only costs speed."""
-    with _collector_paused():
+    with collector_paused():
         try:
             with open(path, "rb") as handle:
                 return pickle.load(handle)
@@ -68,10 +68,12 @@ def read_pickle(path: Path) -> Any:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The garbage collector off while the block runs (and on again after it, if it was).
-    Loading a pickle makes no garbage but many objects; the collector's scans of them
-    would take as long as the loading itself."""
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while the block runs (and on again after it, if it
+    was). Loading a pickle, extracting, grouping and saving make many long-lived objects
+    and next to no reference cycles (what is no longer used is still freed at once, by
+    reference counting): the collector's scans of those objects would find nothing, and
+    take as long as the work itself."""
     collecting = gc.isenabled()
     gc.disable()
     try:

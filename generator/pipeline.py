@@ -7,17 +7,14 @@ by the functions that use them, so that an ingest with nothing to do (the common
 
 from __future__ import annotations
 
-import gc
 import json
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import seedscan
-from generator.cache import ExtractCache, cache_root, version_key
+from generator.cache import ExtractCache, cache_root, collector_paused, version_key
 from generator.cache import package_version as code_version
 from generator.errors import BriefingError
 from generator.knowledge import KnowledgeBase, load_knowledge
@@ -101,10 +98,13 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
 
         kb = load_knowledge(content)
         cache = ExtractCache(cache_root(), version_key(code, intake.data_digest(content)))
-        found = intake.process_files(files, root, limits, kb, cache, content, workers)
-        cache.prune()
-        problems = sorted(unreadable + found.problems, key=lambda p: (p.path, p.message))
-        with _settled():  # the facts live until the end: the collector need not scan them
+        # the facts, records and texts live until the end, and make no reference cycles:
+        # the collector would scan them again and again (a quarter of a large ingest) for
+        # nothing. Forked extraction workers inherit the pause.
+        with collector_paused():
+            found = intake.process_files(files, root, limits, kb, cache, content, workers)
+            cache.prune()
+            problems = sorted(unreadable + found.problems, key=lambda p: (p.path, p.message))
             meetings, article_records = group_articles(found.facts, kb, found.sketches)
             report = records.save_ingest(content, meetings, article_records)
         summary = {"fingerprint": fingerprint, "articles": len(article_records),
@@ -135,17 +135,6 @@ def _save_digests(content: Path, inputs: seedscan.Inputs) -> None:
     atomic_write(content / DIGESTS_FILE,
                  json.dumps({"taken_ns": inputs.taken_ns, "files": inputs.digests},
                             sort_keys=True, separators=(",", ":")) + "\n")
-
-
-@contextmanager
-def _settled() -> Iterator[None]:
-    """Objects that exist now are long-lived: the garbage collector leaves them out of its
-    scans until the block ends (with many records it would scan them again and again)."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def load(content: Path) -> tuple[Corpus, KnowledgeBase]:

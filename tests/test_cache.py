@@ -235,23 +235,44 @@ def test_the_record_memo_is_read_only_when_a_good_share_of_files_is_new(
     assert reads == [1, 1]
 
 
-def test_ingest_keeps_the_facts_out_of_the_collectors_scans_while_it_saves(
+def test_ingest_pauses_the_collector_while_it_extracts_groups_and_saves(
         cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
     from generator import records
 
-    frozen: list[int] = []
-    real = records.save_ingest
+    collecting: list[bool] = []
+    real_save, real_one = records.save_ingest, intake.process_one
 
-    def spy(*args: Any, **options: Any) -> Any:
-        frozen.append(gc.get_freeze_count())
-        return real(*args, **options)
+    def save(*args: Any, **options: Any) -> Any:
+        collecting.append(gc.isenabled())
+        return real_save(*args, **options)
 
-    monkeypatch.setattr(records, "save_ingest", spy)
-    pipeline.ingest(cached / "seeds", cached / "content", cached)
-    assert len(frozen) == 1 and frozen[0] > 0
-    assert gc.get_freeze_count() == 0
+    def one(*args: Any, **options: Any) -> Any:
+        collecting.append(gc.isenabled())
+        return real_one(*args, **options)
+
+    monkeypatch.setattr(records, "save_ingest", save)
+    monkeypatch.setattr(intake, "process_one", one)
+    assert gc.isenabled()
+    pipeline.ingest(cached / "seeds", cached / "content", cached, workers=1)
+    assert collecting == [False] * 6  # five articles extracted, then the save
+    assert gc.isenabled()
+
+
+def test_a_failing_ingest_turns_the_collector_back_on(
+        cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from generator import records
+
+    def broken(*args: Any, **options: Any) -> Any:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(records, "save_ingest", broken)
+    with pytest.raises(OSError):
+        pipeline.ingest(cached / "seeds", cached / "content", cached, workers=1)
+    assert gc.isenabled()
 
 
 @pytest.mark.parametrize("remember", [True, False])
