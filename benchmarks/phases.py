@@ -11,6 +11,8 @@ After ``run.py --work DIR`` (which keeps each size's corpus and extraction cache
 - ``grouping``: the rest of ``group_articles`` (blocking by person and date window);
 - ``save``: ``records.save_ingest`` into an empty content folder.
 
+Each phase runs with the garbage collector paused, as an ingest runs it.
+
 Writes ``phases.md`` (a table) and ``phases.png`` (seconds against N, log-log) into
 ``--out``. Usage: ``python benchmarks/phases.py --work DIR [--out DIR]``.
 """
@@ -36,6 +38,17 @@ PHASES = ("read+extract (cached)", "near duplicates", "grouping", "save")
 
 def child(work: Path) -> dict[str, float]:
     """Time each phase of an ingest of ``work/corpus`` (its cache already filled)."""
+    from generator.cache import collector_paused
+
+    scratch = Path(tempfile.mkdtemp(prefix="phases-"))
+    try:
+        with collector_paused():  # as an ingest runs them (see generator.pipeline)
+            return _phases(work, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _phases(work: Path, scratch: Path) -> dict[str, float]:
     from generator import intake, records
     from generator.cache import ExtractCache, cache_root, package_version, version_key
     from generator.duplicates import find_near_duplicates
@@ -43,29 +56,25 @@ def child(work: Path) -> dict[str, float]:
     from generator.knowledge import load_knowledge
     from generator.limits import load_limits
 
-    scratch = Path(tempfile.mkdtemp(prefix="phases-"))
-    try:
-        limits = load_limits(scratch)
-        kb = load_knowledge(scratch)
-        times: dict[str, float] = {}
-        start = time.perf_counter()
-        files, _ = intake.scan_seeds(work / "corpus", work, limits.max_article_bytes)
-        cache = ExtractCache(cache_root(), version_key(package_version(),
-                                                       intake.data_digest(scratch)))
-        found = intake.process_files(files, work, limits, kb, cache, scratch, workers=1)
-        times[PHASES[0]] = time.perf_counter() - start
-        start = time.perf_counter()
-        find_near_duplicates([f.article for f in found.facts], found.sketches)
-        times[PHASES[1]] = time.perf_counter() - start
-        start = time.perf_counter()
-        meetings, articles = group_articles(found.facts, kb, found.sketches)
-        times[PHASES[2]] = time.perf_counter() - start - times[PHASES[1]]
-        start = time.perf_counter()
-        records.save_ingest(scratch / "content", meetings, articles)
-        times[PHASES[3]] = time.perf_counter() - start
-        return times
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    limits = load_limits(scratch)
+    kb = load_knowledge(scratch)
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    files, _ = intake.scan_seeds(work / "corpus", work, limits.max_article_bytes)
+    cache = ExtractCache(cache_root(), version_key(package_version(),
+                                                   intake.data_digest(scratch)))
+    found = intake.process_files(files, work, limits, kb, cache, scratch, workers=1)
+    times[PHASES[0]] = time.perf_counter() - start
+    start = time.perf_counter()
+    find_near_duplicates([f.article for f in found.facts], found.sketches)
+    times[PHASES[1]] = time.perf_counter() - start
+    start = time.perf_counter()
+    meetings, articles = group_articles(found.facts, kb, found.sketches)
+    times[PHASES[2]] = time.perf_counter() - start - times[PHASES[1]]
+    start = time.perf_counter()
+    records.save_ingest(scratch / "content", meetings, articles)
+    times[PHASES[3]] = time.perf_counter() - start
+    return times
 
 
 def main(argv: list[str] | None = None) -> int:
