@@ -26,6 +26,20 @@ if os.environ.get("CI") == "true":
 PROJECT = Path(__file__).resolve().parents[1]
 
 
+def names_read(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[str]:
+    """Replace ``owner.name`` (a function or method whose first argument is a path) by one
+    that also notes the file name of each path it is given; the list of those names."""
+    read: list[str] = []
+    real = getattr(owner, name)
+
+    def spy(path: Path, *args: Any, **options: Any) -> Any:
+        read.append(path.name)
+        return real(path, *args, **options)
+
+    monkeypatch.setattr(owner, name, spy)
+    return read
+
+
 @dataclass(frozen=True)
 class SiteProject:
     """A copy of the project in a temporary folder, and the environment to run MkDocs in."""

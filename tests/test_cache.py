@@ -278,16 +278,11 @@ def test_a_failing_ingest_turns_the_collector_back_on(
 @pytest.mark.parametrize("remember", [True, False])
 def test_a_live_preview_reads_only_the_packs_written_since_its_last_ingest(
         cached: Path, monkeypatch: pytest.MonkeyPatch, remember: bool) -> None:
+    from conftest import names_read
+
     from generator import cache as cache_mod
 
-    read: list[str] = []
-    real = cache_mod.read_pickle
-
-    def spy(path: Path) -> Any:
-        read.append(path.name)
-        return real(path)
-
-    monkeypatch.setattr(cache_mod, "read_pickle", spy)
+    read = names_read(monkeypatch, cache_mod, "read_pickle")
     cache_mod.remember_packs(remember)
     try:
         content = cached / "content"

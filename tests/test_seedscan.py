@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import names_read
 
 from generator import pipeline, seedscan
 
@@ -84,14 +85,7 @@ def test_a_second_ingest_with_nothing_changed_reads_no_article(
     kept = json.loads((content / pipeline.DIGESTS_FILE).read_text("utf-8"))
     kept["taken_ns"] = time.time_ns() + LATER  # as if taken well after the files were written
     (content / pipeline.DIGESTS_FILE).write_text(json.dumps(kept), "utf-8")
-    read: list[str] = []
-    real = Path.read_bytes
-
-    def spy(self: Path) -> bytes:
-        read.append(self.name)
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", spy)
+    read = names_read(monkeypatch, Path, "read_bytes")
     assert pipeline.ingest(seeds, content, seeds.parent, workers=1).up_to_date
     assert not set(read) & {p.name for p in seeds.iterdir()}
 
