@@ -277,3 +277,26 @@ def test_copy_embedded_in_a_much_longer_page_is_found() -> None:
     (dup,) = found["story"]
     assert dup.id == "page" and dup.similarity == 1.0
     assert all(found[a.id] == () for a in others)
+
+
+def test_the_search_runs_on_one_blas_thread_and_gives_the_machine_its_threads_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beside the live preview's threads, a BLAS thread pool made a search take seconds."""
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> set[int]:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    before = blas_threads()
+    during: list[set[int]] = []
+    real = duplicates._near_duplicates
+
+    def spy(*args: Any) -> Any:
+        during.append(blas_threads())
+        return real(*args)
+
+    monkeypatch.setattr(duplicates, "_near_duplicates", spy)
+    articles = [read_article(p) for p in list_article_files(DATA)]
+    assert find_near_duplicates(articles) == real(articles, {})
+    assert during == [{1}]
+    assert blas_threads() == before
