@@ -279,9 +279,13 @@ def test_copy_embedded_in_a_much_longer_page_is_found() -> None:
     assert all(found[a.id] == () for a in others)
 
 
-def test_the_search_runs_on_one_blas_thread_and_gives_the_machine_its_threads_back(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Beside the live preview's threads, a BLAS thread pool made a search take seconds."""
+@pytest.mark.parametrize("other_thread", [True, False])
+def test_beside_other_threads_the_search_runs_on_one_blas_thread(
+        monkeypatch: pytest.MonkeyPatch, other_thread: bool) -> None:
+    """Beside the live preview's threads, a BLAS thread pool made a search take seconds;
+    alone, the search keeps the pool."""
+    import threading
+
     from threadpoolctl import threadpool_info
 
     def blas_threads() -> set[int]:
@@ -297,6 +301,17 @@ def test_the_search_runs_on_one_blas_thread_and_gives_the_machine_its_threads_ba
 
     monkeypatch.setattr(duplicates, "_near_duplicates", spy)
     articles = [read_article(p) for p in list_article_files(DATA)]
-    assert find_near_duplicates(articles) == real(articles, {})
-    assert during == [{1}]
+    stop = threading.Event()
+    waiting = threading.Thread(target=stop.wait)
+    if other_thread:
+        waiting.start()
+    try:
+        alone = threading.active_count() == 1  # other tests may have left a server running
+        assert find_near_duplicates(articles) == real(articles, {})
+    finally:
+        stop.set()
+        if other_thread:
+            waiting.join()
+    assert during == [before if alone else {1}]
+    assert not (other_thread and alone)
     assert blas_threads() == before
