@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.fileid import file_identity
 from generator.models import ArticleFacts
 
 if TYPE_CHECKING:
@@ -213,7 +214,7 @@ class ExtractCache:
 # preview (which sets ``remember_packs``): a pack is never changed once written (a new one is
 # written instead), so an ingest after the edit of one article reads only the packs written
 # since. Other processes do not keep them: they would hold every entry through the build.
-_LOADED_PACKS: dict[tuple[str, int, int, int], dict[str, Any]] = {}
+_LOADED_PACKS: dict[tuple[object, ...], dict[str, Any]] = {}
 _REMEMBER = [False]
 
 
@@ -227,13 +228,12 @@ def remember_packs(on: bool = True) -> None:
 def _read_packs(packs: list[Path]) -> dict[str, Any]:
     """Every entry the readable packs hold (an unreadable pack holds none)."""
     entries: dict[str, Any] = {}
-    seen: dict[tuple[str, int, int, int], dict[str, Any]] = {}
+    seen: dict[tuple[object, ...], dict[str, Any]] = {}
     for pack in packs:
-        try:
-            info = pack.stat()
-        except OSError:
+        found = file_identity(pack)
+        if found is None:
             continue
-        key = (os.path.abspath(pack), info.st_ino, info.st_size, info.st_mtime_ns)
+        key = (os.path.abspath(pack), *found)
         loaded = _LOADED_PACKS.get(key)
         if loaded is None:
             loaded = read_pickle(pack)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.fileid import file_identity
+
 if TYPE_CHECKING:  # the extractor is imported only when data is loaded
     from generator.extract.directory import PeopleDirectory
     from generator.extract.places import Gazetteer
@@ -61,8 +63,5 @@ def load_knowledge(content: Path | None = None) -> KnowledgeBase:
 
 
 def _identity(path: Path) -> tuple[object, ...] | None:
-    try:
-        info = path.stat()
-    except OSError:
-        return None
-    return (str(path.resolve()), info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    found = file_identity(path)
+    return None if found is None else (str(path.resolve()), *found)

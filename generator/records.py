@@ -31,6 +31,7 @@ from generator.fields import (
     normalise,
     render_record,
 )
+from generator.fileid import file_identity
 from generator.merge import Existing, Output, Plan, plan_save
 from generator.models import ArticleRecord, Corpus, MeetingRecord, Problem
 from generator.recordtext import Job, Rendered, render_all
@@ -152,12 +153,8 @@ MEMO_SHARE = 64
 def _file_key(path: Path, kind: str, taxonomy_ids: frozenset[str] | None
               ) -> tuple[object, ...] | None:
     name = os.path.abspath(path)
-    try:
-        info = os.stat(name)
-    except OSError:
-        return None
-    return (name, kind, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
-            taxonomy_ids)
+    found = file_identity(name)
+    return None if found is None else (name, kind, *found, taxonomy_ids)
 
 
 def _load_one(path: Path, kind: str, taxonomy_ids: frozenset[str] | None,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.fileid import file_identity
 from generator.knowledge import DATA_FILES, data_path
 from generator.limits import MAX_ARTICLE_BYTES, SETTINGS
 from generator.models import Problem
@@ -116,11 +117,8 @@ def take_inputs(code: str, files: Iterable[Path], skipped: Iterable[Problem],
     digest = hashlib.sha256(code.encode())
     for path in sorted(files):
         name = os.fsencode(path.name)
-        try:
-            info = os.stat(path)
-            key = [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
-        except OSError:
-            key = None
+        found = file_identity(path)
+        key = None if found is None else list(found)
         entry = known.get(path.name)
         if (key is not None and entry is not None and entry[:4] == key
                 and key[3] < known_ns - SETTLED_NS):
