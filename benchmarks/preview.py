@@ -1,9 +1,10 @@
 """Live preview latency: how long an edit takes to show in ``mkdocs serve --dirty``.
 
 In a work folder that holds a corpus (``corpus/``) and its records (``content/``), write a
-copy of the project's ``mkdocs.yml`` whose briefing plugin reads them (and copies of the
-project's ``templates/`` and ``docs/``), start ``python -m mkdocs serve --dirty`` on a free
-local port and wait until the home page is served. Then:
+copy of the project's ``mkdocs.yml`` whose briefing plugin reads them (``preview.yml``: in
+the work folder, so that records name the articles as the ingest stages did), with copies
+of the project's ``templates/`` and ``docs/`` in ``preview/``, start ``python -m mkdocs
+serve --dirty`` on a free local port and wait until the home page is served. Then:
 
 - ``record``: change the ``title:`` of one meeting record (written atomically: a temporary
   file, then ``os.replace``) and time from the save until the served page of that meeting
@@ -58,9 +59,13 @@ class PreviewResult:
     peak_mib: float = 0.0
 
 
-def write_config(work: Path, name: str = "preview", content: Path | None = None) -> Path:
+def write_config(work: Path, name: str = "preview", content: Path | None = None,
+                 beside: bool = False) -> Path:
     """``work/<name>/mkdocs.yml``: the project's settings on the work folder's corpus and
-    records (or ``content``), with copies of the project's ``docs/`` and ``templates/``."""
+    records (or ``content``), with copies of the project's ``docs/`` and ``templates/`` in
+    ``work/<name>``. ``beside``: the file is ``work/<name>.yml`` instead, so that the
+    plugin's root is the work folder, as it is for the ingest stages (records name article
+    files relative to the root: another root would make every record anew)."""
     folder = work / name
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(ROOT / "docs", folder / "docs")
@@ -74,9 +79,9 @@ def write_config(work: Path, name: str = "preview", content: Path | None = None)
                          if isinstance(p, dict) and "briefing" in p else p for p in plugins]
     if not any(isinstance(p, dict) and "briefing" in p for p in config["plugins"]):
         config["plugins"].append({"briefing": options})
-    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True,
-                                                      sort_keys=False), "utf-8")
-    return folder / "mkdocs.yml"
+    path = work / f"{name}.yml" if beside else folder / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
 
 
 def free_port() -> int:
@@ -128,11 +133,12 @@ def chosen_article(corpus: Path) -> Path:
 class Server:
     """A ``mkdocs serve --dirty`` process, its log, and its page requests."""
 
-    def __init__(self, config: Path, env: dict[str, str]) -> None:
+    def __init__(self, config: Path, env: dict[str, str], folder: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = config.parent / "serve.log"
-        scratch = config.parent / "tmp"  # MkDocs' build folder; removed with the work folder
+        folder = folder or config.parent  # for its log and build folder
+        self.log = folder / "serve.log"
+        scratch = folder / "tmp"  # MkDocs' build folder; removed with the work folder
         scratch.mkdir(exist_ok=True)
         path = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         command = [sys.executable, "-m", "mkdocs", "serve", "--dirty",
@@ -257,7 +263,7 @@ def measure(work: Path, env: dict[str, str], repeats: int = 3,
     path = f"/meetings/{record.stem}/"
     result, token = PreviewResult(), secrets.token_hex(4)
     start = time.perf_counter()
-    server = Server(write_config(work), env)
+    server = Server(write_config(work, beside=True), env, work / "preview")
     try:
         server.wait_for_page("/", "</html>", startup_timeout)
         result.startup = time.perf_counter() - start

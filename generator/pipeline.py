@@ -83,7 +83,7 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
         files, unreadable = seedscan.scan_seeds(seeds, root, limits.max_article_bytes)
         code = code_version()
         inputs = seedscan.take_inputs(code, files, unreadable, content,
-                                      *_known_digests(content))
+                                      *_known_digests(content), root=root)
         fingerprint = inputs.fingerprint
         state = content / STATE_FILE
         previous = json.loads(state.read_text("utf-8")) if state.is_file() else {}

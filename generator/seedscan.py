@@ -7,7 +7,6 @@ This is all an ingest with nothing to do needs (the common case under ``make sit
 from __future__ import annotations
 
 import hashlib
-import os
 import stat
 import time
 from collections.abc import Iterable
@@ -94,21 +93,23 @@ class Inputs:
 
 
 def fingerprint(code: str, files: Iterable[Path], skipped: Iterable[Problem],
-                content: Path) -> str:
-    """A digest of every input of ingest: the code, the readable article files, the
-    skipped ones (by their problem), the data files and the settings."""
-    return take_inputs(code, files, skipped, content).fingerprint
+                content: Path, root: Path | None = None) -> str:
+    """A digest of every input of ingest: the code, the readable article files (by the
+    path records name them with, relative to ``root``, and their bytes), the skipped ones
+    (by their problem), the data files and the settings."""
+    return take_inputs(code, files, skipped, content, root=root).fingerprint
 
 
 def take_inputs(code: str, files: Iterable[Path], skipped: Iterable[Problem],
                 content: Path, known: FileDigests | None = None,
-                known_ns: int = 0) -> Inputs:
+                known_ns: int = 0, root: Path | None = None) -> Inputs:
     """The fingerprint of every input of ingest (see ``fingerprint``).
 
     ``known`` holds each article file's digest from an earlier call (taken at
-    ``known_ns``): a file whose inode, size and times are unchanged since then, and whose
-    change time was settled then (``SETTLED_NS``), is not read again. A file that cannot be
-    looked at is read as it is (and read errors surface where they did before).
+    ``known_ns``), by shown path: a file whose inode, size and times are unchanged since
+    then, and whose change time was settled then (``SETTLED_NS``), is not read again. A
+    file that cannot be looked at is read as it is (and read errors surface where they did
+    before).
     """
     taken = time.time_ns()
     known = known or {}
@@ -116,10 +117,12 @@ def take_inputs(code: str, files: Iterable[Path], skipped: Iterable[Problem],
     hashed = 0
     digest = hashlib.sha256(code.encode())
     for path in sorted(files):
-        name = os.fsencode(path.name)
+        # records name the file by its shown path: the same files seen from another root
+        # (or a seeds folder given another way) make other records
+        shown = shown_path(path, root)
         found = file_identity(path)
         key = None if found is None else list(found)
-        entry = known.get(path.name)
+        entry = known.get(shown)
         if (key is not None and entry is not None and entry[:4] == key
                 and key[3] < known_ns - SETTLED_NS):
             sha = str(entry[4])
@@ -127,8 +130,8 @@ def take_inputs(code: str, files: Iterable[Path], skipped: Iterable[Problem],
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
             hashed += 1
         if key is not None:
-            digests[path.name] = [*key, sha]
-        digest.update(name + b"\0" + sha.encode() + b"\0")
+            digests[shown] = [*key, sha]
+        digest.update(shown.encode("utf-8", "surrogatepass") + b"\0" + sha.encode() + b"\0")
     for problem in skipped:
         digest.update(str(problem).encode("utf-8", "replace") + b"\0")
     for data in DATA_FILES:

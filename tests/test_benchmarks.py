@@ -92,6 +92,10 @@ def test_benchmark_runs_end_to_end(tmp_path: Path) -> None:
     # the server stopped cleanly: MkDocs removed its build folder on the way out
     assert not list((work / "n30" / "preview" / "tmp").iterdir())
     assert "Shutting down" in (work / "n30" / "preview" / "serve.log").read_text("utf-8")
+    # the server's ingest named the articles as the ingest stages did (the same root): an
+    # article edit re-extracted that article, not every one
+    for record in (work / "n30" / "content" / "articles").glob("*.md"):
+        assert "\nsource_file: corpus/" in record.read_text("utf-8"), record
 
 
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs the project's git history")

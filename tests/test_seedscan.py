@@ -30,20 +30,20 @@ def take(seeds: Path, known: seedscan.FileDigests | None = None,
          known_ns: int = 0) -> seedscan.Inputs:
     files, skipped = seedscan.scan_seeds(seeds)
     return seedscan.take_inputs("code", files, skipped, seeds.parent / "content",
-                                known, known_ns)
+                                known, known_ns, root=seeds.parent)
 
 
 def test_settled_unchanged_files_are_not_read_and_give_the_same_fingerprint(
         seeds: Path) -> None:
     first = take(seeds)
-    assert first.hashed == 5 and sorted(first.digests) == sorted(p.name for p in
+    assert first.hashed == 5 and sorted(first.digests) == sorted(f"seeds/{p.name}" for p in
                                                                  seeds.glob("*.txt"))
     again = take(seeds, first.digests, first.taken_ns + LATER)
     assert again.hashed == 0
     assert again.fingerprint == first.fingerprint
     files, skipped = seedscan.scan_seeds(seeds)
-    assert seedscan.fingerprint("code", files, skipped, seeds.parent / "content") == \
-        first.fingerprint
+    assert seedscan.fingerprint("code", files, skipped, seeds.parent / "content",
+                                seeds.parent) == first.fingerprint
 
 
 def test_a_rewritten_file_is_read_again_even_with_the_same_size_and_mtime(
@@ -106,4 +106,17 @@ def test_unreadable_digests_are_ignored(seeds: Path, kept: str) -> None:
     (content / pipeline.DIGESTS_FILE).write_text(kept, "utf-8")
     assert pipeline.ingest(seeds, content, seeds.parent, workers=1).up_to_date
     again = json.loads((content / pipeline.DIGESTS_FILE).read_text("utf-8"))
-    assert sorted(again["files"]) == sorted(p.name for p in seeds.glob("*.txt"))
+    assert sorted(again["files"]) == sorted(f"seeds/{p.name}" for p in seeds.glob("*.txt"))
+
+
+def test_the_same_files_seen_from_another_root_are_ingested_again(seeds: Path) -> None:
+    """Records name article files relative to the root: another root makes other records,
+    so ingest must not take the files as unchanged."""
+    content = seeds.parent / "content"
+    pipeline.ingest(seeds, content, seeds.parent, workers=1)
+    record = sorted((content / "articles").glob("*.md"))[0]
+    assert "source_file: seeds/" in record.read_text("utf-8")
+    assert pipeline.ingest(seeds, content, seeds.parent, workers=1).up_to_date
+    assert not pipeline.ingest(seeds, content, seeds, workers=1).up_to_date
+    assert "source_file: seeds/" not in record.read_text("utf-8")
+    assert pipeline.ingest(seeds, content, seeds, workers=1).up_to_date
