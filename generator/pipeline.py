@@ -18,7 +18,7 @@ from generator.cache import ExtractCache, cache_root, collector_paused, version_
 from generator.cache import package_version as code_version
 from generator.errors import BriefingError
 from generator.knowledge import KnowledgeBase, load_knowledge
-from generator.limits import load_limits
+from generator.limits import Limits, load_limits
 from generator.lock import content_lock
 from generator.models import Corpus, Problem, RenderedPage
 from generator.seedscan import shown_path
@@ -93,27 +93,40 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
             skipped = tuple(Problem(**p) for p in previous.get("skipped", []))
             return IngestReport(previous.get("articles", 0), previous.get("meetings", 0),
                                 skipped, None)
-        from generator import intake, records
-        from generator.grouping import group_articles
-
-        kb = load_knowledge(content)
-        cache = ExtractCache(cache_root(), version_key(code, intake.data_digest(content)))
-        # the facts, records and texts live until the end, and make no reference cycles:
-        # the collector would scan them again and again for nothing (a tenth of a cold
-        # ingest of 10,000 articles). Forked extraction workers inherit the pause.
+        # the facts, records and texts live until the save is done, and make no reference
+        # cycles: the collector would scan them again and again for nothing (a tenth of a
+        # cold ingest of 10,000 articles). Forked extraction workers inherit the pause.
+        # They are freed (by reference counting) before it ends: else the collector's
+        # first run after it would scan every one of them, made while it was off.
         with collector_paused():
-            found = intake.process_files(files, root, limits, kb, cache, content, workers)
-            cache.prune()
-            problems = sorted(unreadable + found.problems, key=lambda p: (p.path, p.message))
-            meetings, article_records = group_articles(found.facts, kb, found.sketches)
-            report = records.save_ingest(content, meetings, article_records)
-        summary = {"fingerprint": fingerprint, "articles": len(article_records),
-                   "meetings": len(meetings),
+            counts, problems, report = _extract_group_save(files, unreadable, root, limits,
+                                                           content, code, workers)
+        summary = {"fingerprint": fingerprint, "articles": counts[0], "meetings": counts[1],
                    "skipped": [{"path": p.path, "message": p.message, "line": p.line,
                                 "column": p.column} for p in problems]}
+        from generator import records
+
         records.atomic_write(state, json.dumps(summary, indent=1, sort_keys=True) + "\n")
         _save_digests(content, inputs)
-    return IngestReport(len(article_records), len(meetings), tuple(problems), report)
+    return IngestReport(counts[0], counts[1], tuple(problems), report)
+
+
+def _extract_group_save(files: list[Path], unreadable: list[Problem], root: Path | None,
+                        limits: Limits, content: Path, code: str, workers: int | None,
+                        ) -> tuple[tuple[int, int], list[Problem], records.SaveReport]:
+    """Extract (or take from the cache), group and save: the records' counts (articles,
+    meetings), the problems of every file skipped, and what the save did."""
+    from generator import intake, records
+    from generator.grouping import group_articles
+
+    kb = load_knowledge(content)
+    cache = ExtractCache(cache_root(), version_key(code, intake.data_digest(content)))
+    found = intake.process_files(files, root, limits, kb, cache, content, workers)
+    cache.prune()
+    problems = sorted(unreadable + found.problems, key=lambda p: (p.path, p.message))
+    meetings, article_records = group_articles(found.facts, kb, found.sketches)
+    report = records.save_ingest(content, meetings, article_records)
+    return (len(article_records), len(meetings)), problems, report
 
 
 def _known_digests(content: Path) -> tuple[seedscan.FileDigests, int]:

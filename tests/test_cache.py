@@ -260,6 +260,41 @@ def test_ingest_pauses_the_collector_while_it_extracts_groups_and_saves(
     assert gc.isenabled()
 
 
+@pytest.mark.parametrize("runs", [1, 2])
+def test_ingest_frees_its_facts_and_records_before_the_collector_is_back_on(
+        cached: Path, monkeypatch: pytest.MonkeyPatch, runs: int) -> None:
+    """Made while the collector was off, they would all be scanned by its first run after
+    (seconds at 10,000 articles): they must be gone by then. The second run takes its facts
+    from the cache."""
+    import contextlib
+    import weakref
+    from collections.abc import Iterator
+
+    from generator import grouping
+
+    kept: list[weakref.ref[Any]] = []
+    alive: list[int] = []
+    real_group, real_pause = grouping.group_articles, pipeline.collector_paused
+
+    def group(facts: Any, *args: Any, **options: Any) -> Any:
+        meetings, articles = real_group(facts, *args, **options)
+        kept.extend(weakref.ref(x) for x in (*facts, *meetings, *articles))
+        return meetings, articles
+
+    @contextlib.contextmanager
+    def pause() -> Iterator[None]:
+        with real_pause():
+            yield
+            alive.append(sum(ref() is not None for ref in kept))
+
+    monkeypatch.setattr(grouping, "group_articles", group)
+    monkeypatch.setattr(pipeline, "collector_paused", pause)
+    for _ in range(runs):
+        pipeline.ingest(cached / "seeds", cached / "content", cached, workers=1, force=True)
+    assert len(kept) > 10 * runs
+    assert alive == [0] * runs
+
+
 def test_a_failing_ingest_turns_the_collector_back_on(
         cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
