@@ -1,7 +1,9 @@
 """Time each stage of the pipeline on synthetic corpora of growing size.
 
 For each size N: write a corpus (``make_corpus.py``), then run each stage in its own
-process, timing its wall clock and reading its peak memory (``ru_maxrss``):
+process, timing its wall clock and reading its peak memory (``ru_maxrss``) and the CPU
+time it and its worker processes used (user and system): that CPU time over the machine's
+cores is the least wall time any schedule of the same work could take here.
 
 - ``ingest``: ingest into an empty content folder with an empty extraction cache;
 - ``reingest``: ingest again, nothing changed;
@@ -109,8 +111,10 @@ def touch_one(corpus: Path) -> None:
         handle.write("\nOfficials said further talks would follow in due course.\n")
 
 
-def timed(stage: str, work: Path, env: dict[str, str]) -> tuple[float, float, int]:
-    """(wall seconds, peak resident MiB, exit status) of one stage in a child process."""
+def timed(stage: str, work: Path, env: dict[str, str]) -> tuple[float, float, int, float]:
+    """(wall seconds, peak resident MiB, exit status, CPU seconds) of one stage in a child
+    process; the CPU seconds are the child's and those of every process it waited for (its
+    workers), user and system time."""
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child",
                                 stage, "--work", str(work)], env=env,
@@ -127,7 +131,8 @@ def timed(stage: str, work: Path, env: dict[str, str]) -> tuple[float, float, in
     if process.returncode:
         sys.stderr.write(errors.decode("utf-8", "replace")[-2000:])
     # ru_maxrss is in KiB: the largest of the stage's process and its workers
-    return seconds, max(usage.ru_maxrss, workers) / 1024, process.returncode
+    cpu = usage.ru_utime + usage.ru_stime  # wait4 counts the child's waited-for children
+    return seconds, max(usage.ru_maxrss, workers) / 1024, process.returncode, cpu
 
 
 def run_size(size: int, stages: list[str], base: Path, seed: int, mkdocs_max: int,
@@ -147,18 +152,22 @@ def run_size(size: int, stages: list[str], base: Path, seed: int, mkdocs_max: in
         found = (preview_rows(size, work, env, repeats) if stage == "preview"
                  else [build_row(size, stage, work, env)])
         for row in found:
-            print(f"N={size:>6} {row['stage']:<15} {row['seconds']:8.2f} s "
+            cpu = f"{row['cpu_seconds']:8.2f} s CPU" if "cpu_seconds" in row else " " * 14
+            print(f"N={size:>6} {row['stage']:<15} {row['seconds']:8.2f} s {cpu} "
                   f"{row['peak_mib']:8.1f} MiB"
                   + ("" if row["status"] == 0 else f" (exit {row['status']})"), flush=True)
         rows += found
     return rows
 
 
-def row_of(size: int, stage: str, seconds: float, mib: float,
-           status: int) -> dict[str, object]:
-    """One row of the results."""
-    return {"n": size, "stage": stage, "seconds": round(seconds, 3), "peak_mib": round(mib, 1),
-            "status": status}
+def row_of(size: int, stage: str, seconds: float, mib: float, status: int,
+           cpu: float | None = None) -> dict[str, object]:
+    """One row of the results (``cpu_seconds`` only for a stage timed in its own process)."""
+    row: dict[str, object] = {"n": size, "stage": stage, "seconds": round(seconds, 3),
+                              "peak_mib": round(mib, 1), "status": status}
+    if cpu is not None:
+        row["cpu_seconds"] = round(cpu, 3)
+    return row
 
 
 def build_row(size: int, stage: str, work: Path, env: dict[str, str]) -> dict[str, object]:
@@ -207,11 +216,17 @@ def write_table(rows: list[dict[str, object]], out: Path) -> None:
     lines = ["# Benchmark results", "",
              f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}. "
              "Each stage runs in its own process; peak MiB is the largest maximum resident "
-             "set of that process and of its worker processes.", "",
-             "| N articles | stage | seconds | peak MiB | exit |",
-             "| ---: | --- | ---: | ---: | ---: |"]
+             "set of that process and of its worker processes. CPU s is the user and system "
+             "time of that process and its workers; divided by the cores, it is the least "
+             "wall time the same work could take on this machine (`floor`).", "",
+             "| N articles | stage | seconds | CPU s | floor s | peak MiB | exit |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+    cores = os.cpu_count() or 1
     for row in rows:
-        lines.append(f"| {row['n']:,} | {row['stage']} | {row['seconds']:.2f} | "
+        cpu = row.get("cpu_seconds")
+        used = f"{cpu:.2f} | {float(cpu) / cores:.2f}" if isinstance(cpu, float | int) \
+            else "- | -"
+        lines.append(f"| {row['n']:,} | {row['stage']} | {row['seconds']:.2f} | {used} | "
                      f"{row['peak_mib']:.0f} | {row['status']} |")
     lines += _notes({str(row["stage"]) for row in rows})
     lines += _site_ratios(rows)

@@ -4,6 +4,7 @@ script runs end to end, and blocked grouping equals grouping without blocks."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -71,10 +72,19 @@ def test_benchmark_runs_end_to_end(tmp_path: Path) -> None:
                                           "preview-record",
                                           "preview-article"]
     assert all(r["seconds"] > 0 and r["peak_mib"] > 0 and r["status"] == 0 for r in rows)
+    # CPU time for each stage timed in its own process (its workers' included), none for the
+    # preview's edits (timed in a server); a stage's process cannot use more than the cores
+    cores = os.cpu_count() or 1
+    assert all(0 < r["cpu_seconds"] <= r["seconds"] * cores for r in rows[:-2])
+    assert not any("cpu_seconds" in r for r in rows[-2:])
     for row in rows[-2:]:  # one edit each, shown by a server that was up
         assert row["samples"] == [row["seconds"]] and row["startup_seconds"] > 0
     table = (out / "results.md").read_text("utf-8")
     assert "| 30 | ingest |" in table and "| 30 | blog |" in table
+    ingest = next(r for r in rows if r["stage"] == "ingest")
+    assert (f"| 30 | ingest | {ingest['seconds']:.2f} | {ingest['cpu_seconds']:.2f} | "
+            f"{ingest['cpu_seconds'] / cores:.2f} |") in table
+    assert "| 30 | preview-record | " in table and " | - | - | " in table
     assert "- N = 30: bare mkdocs " in table and "site-again " in table  # against bare
     built = work / "n30" / "site-build"
     assert sorted(p.stem for p in (built / "content" / "meetings").glob("*.md")) == \
