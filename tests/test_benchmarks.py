@@ -86,6 +86,9 @@ def test_benchmark_runs_end_to_end(tmp_path: Path) -> None:
             f"{ingest['cpu_seconds'] / cores:.2f} |") in table
     assert "| 30 | preview-record | " in table and " | - | - | " in table
     assert "- N = 30: bare mkdocs " in table and "site-again " in table  # against bare
+    bare = next(r["seconds"] for r in rows if r["stage"] == "mkdocs")
+    least = ingest["cpu_seconds"] / cores + bare
+    assert f"; from nothing at least {least:.1f} s (x{least / bare:.2f})" in table
     built = work / "n30" / "site-build"
     assert sorted(p.stem for p in (built / "content" / "meetings").glob("*.md")) == \
         sorted(p.stem for p in (work / "n30" / "content" / "meetings").glob("*.md"))
