@@ -221,11 +221,9 @@ def write_table(rows: list[dict[str, object]], out: Path) -> None:
              "wall time the same work could take on this machine (`floor`).", "",
              "| N articles | stage | seconds | CPU s | floor s | peak MiB | exit |",
              "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
-    cores = os.cpu_count() or 1
     for row in rows:
-        cpu = row.get("cpu_seconds")
-        used = f"{cpu:.2f} | {float(cpu) / cores:.2f}" if isinstance(cpu, float | int) \
-            else "- | -"
+        floor = _floor(row)
+        used = f"{row['cpu_seconds']:.2f} | {floor:.2f}" if floor is not None else "- | -"
         lines.append(f"| {row['n']:,} | {row['stage']} | {row['seconds']:.2f} | {used} | "
                      f"{row['peak_mib']:.0f} | {row['status']} |")
     lines += _notes({str(row["stage"]) for row in rows})
@@ -274,11 +272,17 @@ def _site_ratios(rows: list[dict[str, object]]) -> list[str]:
             "", *ratios] if ratios else []
 
 
+def _floor(row: dict[str, object]) -> float | None:
+    """A row's CPU seconds over the machine's cores (None for a row without them)."""
+    cpu = row.get("cpu_seconds")
+    return float(str(cpu)) / (os.cpu_count() or 1) if cpu is not None else None
+
+
 def _least_site(rows: list[dict[str, object]], n: int, bare: float) -> float:
     """``ingest``'s floor at ``n`` plus the bare build's seconds (0 when not measured)."""
-    cpu = next((r.get("cpu_seconds") for r in rows
-                if r["n"] == n and r["stage"] == "ingest" and r["status"] == 0), None)
-    return float(str(cpu)) / (os.cpu_count() or 1) + bare if cpu is not None else 0.0
+    floor = next((_floor(r) for r in rows
+                  if r["n"] == n and r["stage"] == "ingest" and r["status"] == 0), None)
+    return floor + bare if floor is not None else 0.0
 
 
 def _growth(rows: list[dict[str, object]]) -> tuple[int, int, dict[str, float]]:
