@@ -40,7 +40,7 @@ def _seed_records() -> tuple[list[Any], list[Any]]:
 
 def _documents(meetings: list[Any], articles: list[Any]) -> list[dict[str, Any]]:
     """The mappings ``render_record`` hands to the emitter."""
-    from generator import fields
+    from generator.records import fields
 
     rows = [fields.meeting_to_fields(m) for m in meetings]
     rows += [fields.article_to_fields(a) for a in articles]
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pickle", nargs="?", type=Path, help="(meetings, articles) pickle")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    from generator.yamlio import dump_yaml, reference_dump
+    from generator.support.yamlio import dump_yaml, reference_dump
 
     if args.pickle:
         with args.pickle.open("rb") as handle:

@@ -1,6 +1,6 @@
 """Write a synthetic corpus of news articles about diplomatic meetings, for benchmarks.
 
-Officials and their roles come from ``generator/data/people.yaml`` (only roles held on the
+Officials and their roles come from ``generator/knowledge/data/people.yaml`` (only roles held on the
 meeting day), cities from ``places.yaml``, wording from ``benchmarks/corpus.yaml``: pools of
 leads, headlines, topic sentences, quotes, outcomes, background and closing lines, drawn at
 random and put in one of several orders, so that reports of different meetings share little

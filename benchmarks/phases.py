@@ -7,7 +7,7 @@ After ``run.py --work DIR`` (which keeps each size's corpus and extraction cache
   (one process, so that the phases below are not hidden behind a pool);
 - ``near duplicates``: ``find_near_duplicates`` over all articles (exact counts: an inverted
   index of rare shingles, a bounding product for frequent ones; see
-  ``generator/duplicates.py``);
+  ``generator/group/near_duplicates.py``);
 - ``grouping``: the rest of ``group_articles`` (blocking by person and date window);
 - ``save``: ``records.save_ingest`` into an empty content folder.
 
@@ -38,7 +38,7 @@ PHASES = ("read+extract (cached)", "near duplicates", "grouping", "save")
 
 def child(work: Path) -> dict[str, float]:
     """Time each phase of an ingest of ``work/corpus`` (its cache already filled)."""
-    from generator.cache import collector_paused
+    from generator.support.cache import collector_paused
 
     scratch = Path(tempfile.mkdtemp(prefix="phases-"))
     try:
@@ -49,12 +49,13 @@ def child(work: Path) -> dict[str, float]:
 
 
 def _phases(work: Path, scratch: Path) -> dict[str, float]:
-    from generator import intake, records
-    from generator.cache import ExtractCache, cache_root, package_version, version_key
-    from generator.duplicates import find_near_duplicates
-    from generator.grouping import group_articles
+    from generator.extract import batch as intake
+    from generator.records import store as records
+    from generator.support.cache import ExtractCache, cache_root, package_version, version_key
+    from generator.group.near_duplicates import find_near_duplicates
+    from generator.group.meetings import group_articles
     from generator.knowledge import load_knowledge
-    from generator.limits import load_limits
+    from generator.knowledge.settings import load_limits
 
     limits = load_limits(scratch)
     kb = load_knowledge(scratch)

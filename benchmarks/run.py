@@ -58,7 +58,7 @@ SITE_STAGES = ("mkdocs", "site", "site-again", "blog", "preview")  # N <= --mkdo
 def child(stage: str, work: Path) -> None:
     """Run one stage in this process (the parent times it)."""
     from generator import pipeline
-    from generator.render import write_pages
+    from generator.site.pages import write_pages
 
     corpus, content = work / "corpus", work / "content"
     if stage in ("ingest", "reingest", "reingest-one"):

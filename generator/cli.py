@@ -85,7 +85,7 @@ def render(content: Path, templates: Path, out: Path) -> None:
     except BriefingError as err:
         _fail_on(err.problems)
         return
-    from generator.render import write_pages
+    from generator.site.pages import write_pages
 
     written = write_pages(result.pages, out)
     click.echo(f"{len(result.pages)} pages in {out} ({written} written)")

@@ -13,21 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import seedscan
-from generator.cache import ExtractCache, cache_root, collector_paused, version_key
-from generator.cache import package_version as code_version
 from generator.errors import BriefingError
+from generator.ingest import inputs as seedscan
+from generator.ingest.inputs import shown_path
 from generator.knowledge import KnowledgeBase, load_knowledge
-from generator.limits import Limits, load_limits
-from generator.lock import content_lock
+from generator.knowledge.settings import Limits, load_limits
 from generator.models import Corpus, Problem, RenderedPage
-from generator.seedscan import shown_path
+from generator.support.cache import ExtractCache, cache_root, collector_paused, version_key
+from generator.support.cache import package_version as code_version
+from generator.support.lock import content_lock
 
 if TYPE_CHECKING:
     from generator import evaluate as evaluate_mod
-    from generator import records
-    from generator.pagememo import PageMemo
-    from generator.review import ReviewItem
+    from generator.records import store as records
+    from generator.records.review import ReviewItem
+    from generator.site.memo import PageMemo
 
 STATE_FILE = Path(".state") / "inputs.json"
 # each article file's digest, by its inode, size and times: unchanged files are not read
@@ -56,12 +56,12 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
 
     Nothing is redone when no article, data file or code changed since the last run
     (unless ``force``). Analyst edits in ``content`` are kept (see ``records.save_ingest``).
-    Only one ingest runs at a time per content folder (see ``generator.lock``). Files that
+    Only one ingest runs at a time per content folder (see ``generator.support.lock``). Files that
     cannot be read, and articles whose extraction fails or runs over the time budget, are
     skipped and reported (``IngestReport.skipped``); the rest are ingested. Articles are
     read and extracted in a pool of processes (one per core) when there are many, and an
     article whose bytes, data files and code are unchanged is taken from the extraction
-    cache (see ``generator.cache``) instead of being extracted again.
+    cache (see ``generator.support.cache``) instead of being extracted again.
 
     Args:
         seeds: folder of article files.
@@ -104,7 +104,7 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
         summary = {"fingerprint": fingerprint, "articles": counts[0], "meetings": counts[1],
                    "skipped": [{"path": p.path, "message": p.message, "line": p.line,
                                 "column": p.column} for p in problems]}
-        from generator import records
+        from generator.records import store as records
 
         records.atomic_write(state, json.dumps(summary, indent=1, sort_keys=True) + "\n")
         _save_digests(content, inputs)
@@ -116,8 +116,9 @@ def _extract_group_save(files: list[Path], unreadable: list[Problem], root: Path
                         ) -> tuple[tuple[int, int], list[Problem], records.SaveReport]:
     """Extract (or take from the cache), group and save: the records' counts (articles,
     meetings), the problems of every file skipped, and what the save did."""
-    from generator import intake, records
-    from generator.grouping import group_articles
+    from generator.extract import batch as intake
+    from generator.group.meetings import group_articles
+    from generator.records import store as records
 
     kb = load_knowledge(content)
     cache = ExtractCache(cache_root(), version_key(code, intake.data_digest(content)))
@@ -143,7 +144,7 @@ def _known_digests(content: Path) -> tuple[seedscan.FileDigests, int]:
 
 
 def _save_digests(content: Path, inputs: seedscan.Inputs) -> None:
-    from generator.yamlio import atomic_write
+    from generator.support.yamlio import atomic_write
 
     atomic_write(content / DIGESTS_FILE,
                  json.dumps({"taken_ns": inputs.taken_ns, "files": inputs.digests},
@@ -152,7 +153,7 @@ def _save_digests(content: Path, inputs: seedscan.Inputs) -> None:
 
 def load(content: Path) -> tuple[Corpus, KnowledgeBase]:
     """Load every record (schema-checked) and the knowledge base of a content folder."""
-    from generator import records
+    from generator.records import store as records
 
     kb = load_knowledge(content)
     return records.load_corpus(content, kb.taxonomy.ids), kb
@@ -178,8 +179,8 @@ def render(content: Path, templates: Path, *, full_text: bool = False,
     to the next, as ``mkdocs serve`` does), pages whose templates and values did not change
     are reused instead of rendered again; the result is the same.
     """
-    from generator.publish import publish_pages
-    from generator.render import render_pages
+    from generator.site.pages import render_pages
+    from generator.site.publish import publish_pages
 
     corpus, kb = load(content)
     published = publish_pages(corpus, kb.taxonomy, templates, site_url, memo=memo)
@@ -203,8 +204,8 @@ class CheckResult:
 def check(content: Path) -> CheckResult:
     """Check the records in ``content`` (schema, taxonomy, cross-references) and list the
     facts an analyst should review."""
-    from generator import records
-    from generator.review import review_content
+    from generator.records import store as records
+    from generator.records.review import review_content
 
     kb = load_knowledge(content)
     return CheckResult(records.check_content(content, kb.taxonomy.ids),
@@ -247,7 +248,7 @@ def export(content: Path, fmt: str) -> ExportResult:
     """The valid records of ``content`` as one JSON document or a CSV table of meetings."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {EXPORT_FORMATS}")
-    from generator import export as export_mod
+    from generator.site import export as export_mod
 
     corpus, _ = load(content)
     text = export_mod.export_json(corpus) if fmt == "json" else export_mod.export_csv(corpus)

@@ -7,9 +7,9 @@ the records and the templates, so editing any of them rebuilds the site.
 
 Under ``mkdocs serve`` the plugin object lives as long as the server (it has
 ``on_startup``), and keeps what makes an edit quick to show: a page memo (only pages whose
-values changed are rendered again, see ``generator.pagememo``), a folder of the rendered
+values changed are rendered again, see ``generator.site.memo``), a folder of the rendered
 pages in which only changed pages are rewritten, and the extraction cache's packs already
-read (see ``generator.cache.remember_packs``). With ``mkdocs serve --dirty`` (``make
+read (see ``generator.support.cache.remember_packs``). With ``mkdocs serve --dirty`` (``make
 serve``), MkDocs then rebuilds only the pages whose file changed.
 """
 
@@ -33,7 +33,7 @@ from mkdocs.structure.files import File, Files
 
 from generator.errors import BriefingError
 from generator.models import Problem, RenderedPage
-from generator.pagememo import PageMemo
+from generator.site.memo import PageMemo
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -80,7 +80,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Under ``mkdocs serve``, keep a page memo and a folder of pages between builds."""
         if command == "serve":
-            from generator import cache
+            from generator.support import cache
 
             cache.remember_packs()  # an edited article: only its new pack is read
             self.memo = PageMemo()
@@ -97,7 +97,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_shutdown(self) -> None:
         """Stop watching, and remove the folder of pages ``mkdocs serve`` used."""
-        from generator import cache, servewatch
+        from generator.preview import watch as servewatch
+        from generator.support import cache
 
         servewatch.stop(self.observer)
         self.observer = None
@@ -170,7 +171,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         """Hand each page built to the site check (a dirty build builds only some)."""
-        from generator import sitecheck
+        from generator.site import check as sitecheck
 
         if page.file.abs_dest_path:
             dest = Path(page.file.abs_dest_path)
@@ -184,8 +185,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Scan the built site for executable content; each finding is a warning, so
-        ``mkdocs build --strict`` fails on it (see ``generator.sitecheck``)."""
-        from generator import sitecheck
+        ``mkdocs build --strict`` fails on it (see ``generator.site.check``)."""
+        from generator.site import check as sitecheck
 
         site = Path(config.site_dir)
         if self.store is not None:  # serve: this build's pages (a whole build checks all)
@@ -209,12 +210,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """Rebuild when a seed article, a record, a data file or a template changes (watched
-        with the system's file events where it has them, see ``generator.servewatch``).
+        with the system's file events where it has them, see ``generator.preview.watch``).
 
         The content folder's ``.state`` (what ingest last wrote) is not watched: ingest
         writes it on every run, and watching it would rebuild the site a second time.
         """
-        from generator import servewatch
+        from generator.preview import watch as servewatch
 
         servewatch.stop(self.observer)
         self.observer = servewatch.watch_folders(server, self.watched(config))

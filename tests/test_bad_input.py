@@ -20,12 +20,13 @@ import pytest
 from click.testing import CliRunner
 from conftest import SiteProject
 
-from generator import extract, pipeline
+from generator import pipeline
 from generator.cli import cli
-from generator.extract import extract_facts
+from generator.extract import article as extract
+from generator.extract.article import extract_facts
+from generator.ingest.sources import read_article
 from generator.knowledge import KnowledgeBase, load_knowledge
 from generator.models import ArticleFacts, SourceArticle
-from generator.sources import read_article
 
 DATA = Path(__file__).parent / "data"
 TWINS = DATA / "bad_twins"

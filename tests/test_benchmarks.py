@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import grouping
-from generator.grouping import Item, affinity, compatible
+from generator.group import meetings as grouping
+from generator.group.meetings import Item, affinity, compatible
+from generator.ingest.sources import read_article
 from generator.knowledge import load_knowledge
 from generator.models import NearDuplicate
-from generator.sources import read_article
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -153,7 +153,7 @@ def naive_cluster(items: Sequence[Item], near: dict[str, tuple[NearDuplicate, ..
 def test_blocked_grouping_equals_unblocked(tmp_path: Path) -> None:
     write_corpus(tmp_path, 150, seed=11)
     kb = load_knowledge(None)
-    from generator.extract import extract_facts
+    from generator.extract.article import extract_facts
 
     facts = [extract_facts(read_article(p), kb) for p in sorted(tmp_path.iterdir())]
     near = grouping.find_near_duplicates([f.article for f in facts])

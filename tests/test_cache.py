@@ -9,8 +9,16 @@ from typing import Any
 
 import pytest
 
-from generator import intake, pipeline
-from generator.cache import MAX_PACKS, Entry, ExtractCache, cache_root, entry_key, version_key
+from generator import pipeline
+from generator.extract import batch as intake
+from generator.support.cache import (
+    MAX_PACKS,
+    Entry,
+    ExtractCache,
+    cache_root,
+    entry_key,
+    version_key,
+)
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -177,7 +185,7 @@ def test_keys_depend_on_path_bytes_code_and_data() -> None:
 
 def test_records_ingest_wrote_are_loaded_from_their_memo_and_equal_parsed_ones(
         cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import records
+    from generator.records import store as records
 
     content = cached / "content"
     pipeline.ingest(cached / "seeds", content, cached)
@@ -207,7 +215,7 @@ def test_the_record_memo_is_read_only_when_a_good_share_of_files_is_new(
         cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A live preview loads the records again after each edit: one edited file is parsed,
     the memo of everything ingest wrote is not read for it."""
-    from generator import records
+    from generator.records import store as records
 
     content = cached / "content"
     pipeline.ingest(cached / "seeds", content, cached)
@@ -239,7 +247,7 @@ def test_ingest_pauses_the_collector_while_it_extracts_groups_and_saves(
         cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
-    from generator import records
+    from generator.records import store as records
 
     collecting: list[bool] = []
     real_save, real_one = records.save_ingest, intake.process_one
@@ -270,7 +278,7 @@ def test_ingest_frees_its_facts_and_records_before_the_collector_is_back_on(
     import weakref
     from collections.abc import Iterator
 
-    from generator import grouping
+    from generator.group import meetings as grouping
 
     kept: list[weakref.ref[Any]] = []
     alive: list[int] = []
@@ -299,7 +307,7 @@ def test_a_failing_ingest_turns_the_collector_back_on(
         cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
-    from generator import records
+    from generator.records import store as records
 
     def broken(*args: Any, **options: Any) -> Any:
         raise OSError("disk full")
@@ -315,7 +323,7 @@ def test_a_live_preview_reads_only_the_packs_written_since_its_last_ingest(
         cached: Path, monkeypatch: pytest.MonkeyPatch, remember: bool) -> None:
     from conftest import names_read
 
-    from generator import cache as cache_mod
+    from generator.support import cache as cache_mod
 
     read = names_read(monkeypatch, cache_mod, "read_pickle")
     cache_mod.remember_packs(remember)

@@ -6,7 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
-from generator.records import check_content
+from generator.records.store import check_content
 
 DATA = Path(__file__).parent / "data"
 TAXONOMY = frozenset({"sanctions", "ukraine-russia"})

@@ -21,8 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, records, yamlio
+from generator import pipeline
 from generator.knowledge import load_knowledge
+from generator.records import store as records
+from generator.support import yamlio
 
 ROOT = Path(__file__).resolve().parents[1]
 CITIES = ("Canberra", "Tokyo", "Paris", "Berlin", "Ottawa", "Seoul", "Manila", "Jakarta")

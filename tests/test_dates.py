@@ -16,7 +16,8 @@ from generator.extract.dates import (
     is_chrome_date,
     weekday_before,
 )
-from generator.grouping import group_articles
+from generator.group.meetings import group_articles
+from generator.ingest.sources import read_article
 from generator.knowledge import load_knowledge
 from generator.models import (
     ArticleFacts,
@@ -27,7 +28,6 @@ from generator.models import (
     Sentence,
     SourceArticle,
 )
-from generator.sources import read_article
 
 D = dt.date
 

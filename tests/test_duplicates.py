@@ -17,10 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import duplicates
-from generator.duplicates import CONTAINMENT, THRESHOLD, find_near_duplicates
-from generator.models import NearDuplicate, SourceArticle
-from generator.shingles import (
+from generator.group import near_duplicates as duplicates
+from generator.group.near_duplicates import CONTAINMENT, THRESHOLD, find_near_duplicates
+from generator.ingest.shingles import (
     article_text,
     containment,
     content_shingles,
@@ -28,7 +27,8 @@ from generator.shingles import (
     shingles,
     sketch,
 )
-from generator.sources import list_article_files, read_article, split_sentences
+from generator.ingest.sources import list_article_files, read_article, split_sentences
+from generator.models import NearDuplicate, SourceArticle
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -195,7 +195,7 @@ def test_sketches_are_the_same_in_another_process() -> None:
     article = make_article("a", text)
     mine = sketch(article)
     code = ("import sys; from tests.test_duplicates import make_article; "
-            "from generator.shingles import sketch; "
+            "from generator.ingest.shingles import sketch; "
             "s = sketch(make_article('a', sys.argv[1])); print(s.words.hex(), s.content.hex())")
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}

@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import json
 
-from generator.export import CSV_COLUMNS, export_csv, export_json
 from generator.models import (
     ArticleRecord,
     Corpus,
@@ -18,6 +17,7 @@ from generator.models import (
     Participant,
     Quote,
 )
+from generator.site.export import CSV_COLUMNS, export_csv, export_json
 
 MELBOURNE = MeetingRecord(
     id="2022-02-11-melbourne", title='Talks, "frank" and long\nin Melbourne',

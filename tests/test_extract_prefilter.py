@@ -10,11 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from generator.extract import directory as directory_mod
-from generator.extract import extract_facts, people, principals, quotes, segments, setting
+from generator.extract import people, principals, quotes, segments, setting
 from generator.extract import topics as topics_mod
-from generator.extract.directory import PeopleDirectory, Person, Role
-from generator.extract.prefilter import (
+from generator.extract.article import extract_facts
+from generator.ingest.sources import read_article
+from generator.knowledge import KnowledgeBase, load_knowledge
+from generator.knowledge import people as directory_mod
+from generator.knowledge.people import PeopleDirectory, Person, Role
+from generator.models import Sentence
+from generator.support.prefilter import (
     CASE_TWINS,
     Quick,
     alternation,
@@ -22,9 +26,6 @@ from generator.extract.prefilter import (
     needed_words,
     plain,
 )
-from generator.knowledge import KnowledgeBase, load_knowledge
-from generator.models import Sentence
-from generator.sources import read_article
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -175,7 +176,7 @@ def test_same_roles_between_days_when_no_role_changes() -> None:
 
 def test_reading_again_only_when_roles_differ(kb: KnowledgeBase,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.extract as extract_mod
+    import generator.extract.article as extract_mod
 
     days: list[dt.date | None] = []
     real = extract_mod._extract

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.extract import extract_facts
 from generator.extract import people as people_mod
-from generator.extract.directory import PeopleDirectory, load_people
-from generator.extract.memo import TextMemo
+from generator.extract.article import extract_facts
 from generator.extract.topics import Term, Topic
+from generator.ingest.sources import read_article
 from generator.knowledge import KnowledgeBase, load_knowledge
+from generator.knowledge.people import PeopleDirectory, load_people
 from generator.models import Sentence
-from generator.sources import read_article
+from generator.support.memo import TextMemo
 
 ROOT = Path(__file__).resolve().parents[1]
 PEOPLE = ROOT / "generator" / "data" / "people.yaml"

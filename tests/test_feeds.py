@@ -15,11 +15,11 @@ import pytest
 
 from generator.errors import BriefingError
 from generator.extract.topics import Taxonomy, Topic
-from generator.feeds import FEED_CAP, site_feed, topic_feeds
-from generator.ical import calendar_text, escape_text, fold
 from generator.models import Corpus, Location, MeetingRecord, Participant
-from generator.pubtext import PublishContext
-from generator.records import load_corpus
+from generator.records.store import load_corpus
+from generator.site.atom import FEED_CAP, site_feed, topic_feeds
+from generator.site.ical import calendar_text, escape_text, fold
+from generator.site.pubtext import PublishContext
 
 DATA = Path(__file__).resolve().parent / "data" / "pub_hostile"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from generator import extract
-from generator.extract.directory import load_people
+from generator.extract import article as extract
 from generator.extract.places import load_places
 from generator.extract.setting import find_setting
 from generator.extract.topics import load_taxonomy
-from generator.grouping import group_articles, person_key, same_people, similar_keys
+from generator.group.meetings import group_articles, person_key, same_people, similar_keys
+from generator.ingest.sources import list_article_files, read_article
 from generator.knowledge import KnowledgeBase, load_knowledge
+from generator.knowledge.people import load_people
 from generator.models import (
     ArticleFacts,
     DateFact,
@@ -29,7 +30,6 @@ from generator.models import (
     SourceArticle,
     TopicFact,
 )
-from generator.sources import list_article_files, read_article
 
 DATA = Path(__file__).parent / "data"
 DATA_FILES = Path(__file__).parent.parent / "generator" / "data"

@@ -6,7 +6,7 @@ quotes, evidence, outcomes, headlines and the whole-text pages) and a hand-edite
 article record carrying them in every other slot (title, place, occasion, names, roles, date
 basis, quote speaker and variant, evidence, notes, headline, publisher, rights). The real site
 is built from them with ``mkdocs build --strict`` (whole texts on), scanned by
-``generator.sitecheck`` and opened page by page in Chromium.
+``generator.site.check`` and opened page by page in Chromium.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from conftest import PROJECT, QuietHandler
 
-from generator.sitecheck import check_site
+from generator.site.check import check_site
 
 FIXTURE = PROJECT / "tests" / "data" / "inject_site"
 HAND = "meetings/2022-08-01-hand-edited/index.html"

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.knowledge import load_knowledge
-from generator.records import check_content
+from generator.records.store import check_content
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = Path(__file__).parent / "data" / "bad_twins" / "lf.txt"

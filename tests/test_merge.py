@@ -1,4 +1,4 @@
-"""Ingesting again never loses what a person edited (generator.records.save_ingest)."""
+"""Ingesting again never loses what a person edited (generator.records.store.save_ingest)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.merge import Existing, match_meetings, merge_fields
 from generator.models import ArticleRecord, Location, MeetingRecord, Participant
-from generator.records import load_corpus, save_ingest
+from generator.records.merge import Existing, match_meetings, merge_fields
+from generator.records.store import load_corpus, save_ingest
 
 MEETING_ID = "2022-02-11-hayashi-blinken-melbourne"
 
@@ -283,7 +283,7 @@ def test_value_typed_into_a_field_added_since_is_kept() -> None:
 
 def test_a_save_rendered_by_a_pool_equals_one_rendered_here(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import recordtext
+    from generator.records import text as recordtext
 
     meetings = [meeting(id=f"2022-02-{day:02}-talks", date=dt.date(2022, 2, day),
                         sources=(f"{day:03}_a",)) for day in range(1, 21)]

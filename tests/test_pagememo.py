@@ -9,9 +9,9 @@ from pathlib import Path
 from test_scale import TAXONOMY, TEMPLATES, Knowledge, meeting
 
 from generator.models import ArticleRecord, Corpus, RenderedPage
-from generator.pagememo import PageMemo, templates_digest
-from generator.publish import BOOK_PART, BOOK_PATH, publish_pages
-from generator.render import PAGE_SIZE, render_pages
+from generator.site.memo import PageMemo, templates_digest
+from generator.site.pages import PAGE_SIZE, render_pages
+from generator.site.publish import BOOK_PART, BOOK_PATH, publish_pages
 
 COUNT = 3 * PAGE_SIZE  # enough for paged years, topics, people and book parts
 

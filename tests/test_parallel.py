@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from generator import intake, pipeline
-from generator.cache import ExtractCache
-from generator.duplicates import find_near_duplicates
-from generator.limits import Limits
-from generator.shingles import sketch
-from generator.sources import read_article, scan_seeds
+from generator import pipeline
+from generator.extract import batch as intake
+from generator.group.near_duplicates import find_near_duplicates
+from generator.ingest.shingles import sketch
+from generator.ingest.sources import read_article, scan_seeds
+from generator.knowledge.settings import Limits
+from generator.support.cache import ExtractCache
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))

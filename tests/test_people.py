@@ -9,8 +9,8 @@ import pytest
 
 from generator.errors import DataError
 from generator.extract.people import PeopleDirectory, find_people, load_people
+from generator.ingest.sources import read_article
 from generator.models import PersonMention, Sentence
-from generator.sources import read_article
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

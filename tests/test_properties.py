@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import pipeline
-from generator.grouping import assign_ids
+from generator.group.meetings import assign_ids
+from generator.ingest.textclean import clean_text, printable
 from generator.models import Location, MeetingRecord, Participant, Quote, QuoteVariant
-from generator.records import meeting_from_fields, meeting_to_fields, render_record
-from generator.schema import ARTICLE_ID, MEETING_ID, parse_record_text
-from generator.slugs import file_id, slugify, unique_slug
-from generator.textclean import clean_text, printable
+from generator.records.schema import ARTICLE_ID, MEETING_ID, parse_record_text
+from generator.records.store import meeting_from_fields, meeting_to_fields, render_record
+from generator.support.slugs import file_id, slugify, unique_slug
 
 FAST = settings(max_examples=10, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -16,13 +16,13 @@ import icalendar
 import markdown
 import pytest
 
-from generator.export import export_csv, export_json
 from generator.extract.topics import Taxonomy, Topic
-from generator.mdescape import md_inline
 from generator.models import Corpus
 from generator.pipeline import load
-from generator.publish import BRIEF_CLASS, publish_pages
-from generator.records import load_corpus
+from generator.records.store import load_corpus
+from generator.site.escape import md_inline
+from generator.site.export import export_csv, export_json
+from generator.site.publish import BRIEF_CLASS, publish_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "pub_hostile"
@@ -210,7 +210,7 @@ def pdf_pages(pdf: bytes) -> int:
 
 
 def test_calendar_lines_fold_at_75_octets() -> None:
-    from generator.ical import fold
+    from generator.site.ical import fold
 
     assert fold("A" * 75) == "A" * 75
     assert fold("A" * 76) == "A" * 75 + "\r\n " + "A"
@@ -220,7 +220,7 @@ def test_calendar_lines_fold_at_75_octets() -> None:
 
 
 def test_ascii_folding_matches_octet_folding() -> None:
-    from generator.ical import fold
+    from generator.site.ical import fold
 
     for size in (74, 75, 76, 149, 150, 151, 300):
         line = "".join(chr(65 + i % 26) for i in range(size))

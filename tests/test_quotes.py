@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.extract.quotes import find_outcomes, find_quotes, quote_spans
+from generator.ingest.sources import read_article
 from generator.models import PersonMention, QuoteFact
-from generator.sources import read_article
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 

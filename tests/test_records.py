@@ -26,7 +26,8 @@ from generator.models import (
     Quote,
     QuoteVariant,
 )
-from generator.records import (
+from generator.records.schema import parse_record_text
+from generator.records.store import (
     article_from_fields,
     article_to_fields,
     atomic_write,
@@ -36,8 +37,7 @@ from generator.records import (
     render_record,
     save_ingest,
 )
-from generator.schema import parse_record_text
-from generator.yamlio import split_front_matter
+from generator.support.yamlio import split_front_matter
 
 DATA = Path(__file__).parent / "data"
 RETYPED = ["NO", "yes", "on", "off", "~", "null", "1e3", "0123", "0x1F", "1_000", ".inf", "12:30",
@@ -167,7 +167,7 @@ def test_an_edit_made_while_a_save_runs_is_not_overwritten_by_an_unchanged_recor
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A record ingest would leave as it is is not written at all: a person's edit saved
     after the save rendered it (and before its files are written) survives."""
-    from generator import records
+    from generator.records import store as records
 
     save_ingest(tmp_path, [meeting(body="")], [article()])
     path = tmp_path / "meetings" / f"{meeting().id}.md"

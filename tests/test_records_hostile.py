@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from generator import pipeline
 from generator.cli import cli
 from generator.knowledge import load_knowledge
-from generator.records import check_content, load_corpus
+from generator.records.store import check_content, load_corpus
 
 CONTENT = Path(__file__).parent / "data" / "bad_records" / "content"
 GOOD = "2024-03-04-wong-kamikawa-meeting-canberra"

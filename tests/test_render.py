@@ -22,9 +22,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.errors import BriefingError
-from generator.extract.directory import PeopleDirectory, Person, Role
 from generator.extract.topics import Taxonomy, Topic
-from generator.mdescape import md_inline, md_notes
+from generator.knowledge.people import PeopleDirectory, Person, Role
 from generator.models import (
     ArticleRecord,
     Corpus,
@@ -37,7 +36,8 @@ from generator.models import (
     QuoteVariant,
     RenderedPage,
 )
-from generator.render import make_environment, render_pages, write_pages
+from generator.site.escape import md_inline, md_notes
+from generator.site.pages import make_environment, render_pages, write_pages
 
 PROJECT = Path(__file__).resolve().parents[1]
 TEMPLATES = PROJECT / "templates"
@@ -433,7 +433,7 @@ def test_plugin_option_full_text_builds_article_pages(site_project: Any) -> None
 
 def test_meeting_pages_rendered_in_a_pool_equal_those_rendered_here(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import render
+    from generator.site import pages as render
 
     monkeypatch.setattr(render, "PARALLEL_MIN", 10_000)
     here = render_pages(sample_corpus(), KB, TEMPLATES)

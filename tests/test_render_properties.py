@@ -23,13 +23,6 @@ from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 
 from generator.knowledge import KnowledgeBase, load_knowledge
-from generator.mdescape import (
-    HTML_ENTITIES,
-    LINE_START,
-    MARKDOWN_SPECIAL,
-    WHITESPACE,
-    md_inline,
-)
 from generator.models import (
     ArticleRecord,
     Corpus,
@@ -40,9 +33,16 @@ from generator.models import (
     Quote,
     QuoteVariant,
 )
-from generator.publish import render_book
-from generator.render import render_pages
-from generator.sitecheck import check_html
+from generator.site.check import check_html
+from generator.site.escape import (
+    HTML_ENTITIES,
+    LINE_START,
+    MARKDOWN_SPECIAL,
+    WHITESPACE,
+    md_inline,
+)
+from generator.site.pages import render_pages
+from generator.site.publish import render_book
 
 PROJECT = Path(__file__).resolve().parents[1]
 TEMPLATES = PROJECT / "templates"

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from generator.cli import cli
 from generator.knowledge import load_knowledge
 from generator.models import Evidence, Location, MeetingRecord, Participant
-from generator.records import meeting_to_fields, render_record
-from generator.review import review_content
+from generator.records.review import review_content
+from generator.records.store import meeting_to_fields, render_record
 
 FIRM = MeetingRecord(
     id="2023-04-17-a", title="A", date=dt.date(2023, 4, 17), date_basis="stated",

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.extract.directory import PeopleDirectory
 from generator.extract.topics import Taxonomy, Topic
+from generator.knowledge.people import PeopleDirectory
 from generator.models import (
     ArticleRecord,
     Corpus,
@@ -25,7 +25,7 @@ from generator.models import (
     Participant,
     RenderedPage,
 )
-from generator.render import PAGE_SIZE, RECENT_MEETINGS, RECENT_ON_PAGE, render_pages
+from generator.site.pages import PAGE_SIZE, RECENT_MEETINGS, RECENT_ON_PAGE, render_pages
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 TOPICS = ("ukraine-russia", "china", "g7", "climate", "trade", "energy", "korea", "sanctions")

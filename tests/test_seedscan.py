@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import names_read
 
-from generator import pipeline, seedscan
+from generator import pipeline
+from generator.ingest import inputs as seedscan
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 LATER = 10 * seedscan.SETTLED_NS  # digests taken this long after the files were written

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.extract import extract_facts
+from generator.extract.article import extract_facts
 from generator.extract.segments import reports_meeting
+from generator.ingest.sources import read_article
 from generator.knowledge import load_knowledge
 from generator.models import Evidence, PersonMention, Sentence
-from generator.sources import read_article
 
 ROSSI = PersonMention("Ana Rossi", "Foreign Minister", "IT", True, False,
                       Evidence("participants", "a", 1, "Ana Rossi"))

@@ -1,4 +1,4 @@
-"""The scan of a built site (generator.sitecheck): it catches every executable construct in a
+"""The scan of a built site (generator.site.check): it catches every executable construct in a
 small hand-written page, passes the real seed site, and fails a strict build through the
 plugin's post-build hook."""
 
@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from generator import sitecheck
 from generator.models import Problem
-from generator.sitecheck import (
+from generator.site import check as sitecheck
+from generator.site.check import (
     BackgroundChecks,
     check_html,
     check_search_index,

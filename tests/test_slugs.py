@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.slugs import slugify, unique_slug
+from generator.support.slugs import slugify, unique_slug
 
 
 def test_dashes_separate_words_and_accents_fold() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.sources import find_publisher, read_article
+from generator.ingest.sources import find_publisher, read_article
 
 DATA = Path(__file__).parent / "data" / "a1_sources"
 

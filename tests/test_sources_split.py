@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.sources import ABBREVIATIONS, _abbreviations_in, split_sentences
+from generator.ingest.sources import ABBREVIATIONS, _abbreviations_in, split_sentences
 
 PIECES = [*ABBREVIATIONS, "U", "S", "Mr", "Jan", "e", "g", "a", "m", ".", " ", "\u2024", "x"]
 

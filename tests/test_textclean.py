@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.textclean import SPACES, control_share, is_invisible, strip_invisible
+from generator.ingest.textclean import SPACES, control_share, is_invisible, strip_invisible
 
 EVERY = "".join(chr(c) for c in range(0x110000))
 

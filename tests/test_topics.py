@@ -8,8 +8,8 @@ import pytest
 
 from generator.errors import DataError
 from generator.extract.topics import Taxonomy, find_topics, load_taxonomy
+from generator.ingest.sources import read_article
 from generator.models import Sentence
-from generator.sources import read_article
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

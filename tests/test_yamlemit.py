@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import pipeline
-from generator.yamlemit import _MEMO_SIZE, BlockEmitter, Unsupported, plain_shape
-from generator.yamlio import (
+from generator.support.yamlemit import _MEMO_SIZE, BlockEmitter, Unsupported, plain_shape
+from generator.support.yamlio import (
     _EMITTER,
     _FastRecordDumper,
     dump_yaml,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import yamlio
+from generator.support import yamlio
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = sorted((ROOT / "content").glob("*/*.md")) + \

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from generator.extract.memo import MEMO_SIZE
-from generator.extract.prefilter import quick
 from generator.models import DateFact, Evidence, Sentence
+from generator.support.memo import MEMO_SIZE
+from generator.support.prefilter import quick
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,

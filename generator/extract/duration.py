@@ -6,9 +6,9 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from generator.extract.memo import MEMO_SIZE
-from generator.extract.prefilter import quick
 from generator.models import Evidence, Sentence
+from generator.support.memo import MEMO_SIZE
+from generator.support.prefilter import quick
 
 NUMBER_WORDS = {"ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
                 "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "an": 1, "one": 1,

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import pycountry
 from rapidfuzz import fuzz, process
 
-from generator.extract.directory import (
+from generator.extract.principals import find_principals
+from generator.knowledge.people import (
     FUZZY_CUTOFF,
     NAME_TOKEN,
     NOT_NAMES,
@@ -28,10 +29,9 @@ from generator.extract.directory import (
     load_people,
     name_key,
 )
-from generator.extract.memo import MEMO_SIZE, TextMemo
-from generator.extract.prefilter import possible, quick
-from generator.extract.principals import find_principals
 from generator.models import Evidence, PersonMention, Sentence
+from generator.support.memo import MEMO_SIZE, TextMemo
+from generator.support.prefilter import possible, quick
 
 __all__ = ["Mention", "PeopleDirectory", "find_people", "load_people"]
 

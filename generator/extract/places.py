@@ -19,10 +19,10 @@ import pycountry
 import yaml
 
 from generator.errors import DataError
-from generator.extract.memo import RecentMemo, TextMemo
-from generator.extract.prefilter import alternation
 from generator.models import Evidence, Location, Problem, Sentence
-from generator.yamlio import compose_data, load_data
+from generator.support.memo import RecentMemo, TextMemo
+from generator.support.prefilter import alternation
+from generator.support.yamlio import compose_data, load_data
 
 RANK_STATED = 3  # in a sentence reporting the meeting
 RANK_MENTIONED = 2  # in a sentence about the principals ("Hayashi and Blinken are in X")

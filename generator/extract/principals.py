@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from generator.extract.directory import HEAD_KINDS, PeopleDirectory
-from generator.extract.memo import MEMO_SIZE
-from generator.extract.prefilter import quick
+from generator.knowledge.people import HEAD_KINDS, PeopleDirectory
 from generator.models import Sentence
+from generator.support.memo import MEMO_SIZE
+from generator.support.prefilter import quick
 
 if TYPE_CHECKING:
     from generator.extract.people import Mention

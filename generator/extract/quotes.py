@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from generator.extract.memo import MEMO_SIZE, RecentMemo
-from generator.extract.prefilter import quick
 from generator.extract.principals import CREDIT
 from generator.models import Evidence, PersonMention, QuoteFact, Sentence
+from generator.support.memo import MEMO_SIZE, RecentMemo
+from generator.support.prefilter import quick
 
 SAID = (r"(?:said|says|add(?:ed|s)|told|tells|stated|states|noted|notes|wrote|writes|"
         r"reiterated|stressed|emphasi[sz]ed|declared|announced|insisted|argued|explained|"

@@ -14,9 +14,9 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from generator.extract.memo import MEMO_SIZE
-from generator.extract.prefilter import quick
 from generator.models import PersonMention, Sentence, SourceArticle
+from generator.support.memo import MEMO_SIZE
+from generator.support.prefilter import quick
 
 NAME_WORD = re.compile(r"[A-Za-z][\w-]+")
 WORD = re.compile(r"[\w-]+")

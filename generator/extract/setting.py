@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from generator.extract.memo import MEMO_SIZE, TextMemo
 from generator.extract.places import Event, Gazetteer
-from generator.extract.prefilter import quick
 from generator.models import Evidence, PersonMention, Sentence
+from generator.support.memo import MEMO_SIZE, TextMemo
+from generator.support.prefilter import quick
 
 PHONE = quick(
     r"\b(?:tele)?phone(?:d)?\b|\bby (?:tele)?phone\b|\b(?:held|had|made|received|took|in) "

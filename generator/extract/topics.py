@@ -19,8 +19,9 @@ from typing import Any
 import yaml
 
 from generator.errors import DataError
-from generator.extract.memo import RecentMemo, TextMemo
-from generator.extract.prefilter import (
+from generator.models import Evidence, Problem, Sentence, TopicFact
+from generator.support.memo import RecentMemo, TextMemo
+from generator.support.prefilter import (
     Need,
     any_in,
     needed_all,
@@ -28,8 +29,7 @@ from generator.extract.prefilter import (
     plain,
     possible,
 )
-from generator.models import Evidence, Problem, Sentence, TopicFact
-from generator.yamlio import compose_data, load_data
+from generator.support.yamlio import compose_data, load_data
 
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 UNJOINABLE = re.compile(r"\\\d|\(\?P=|\(\?\(|\(\?[aiLmsux]")  # "\1", "(?P=x)", "(?(1)", "(?i)"

@@ -1,0 +1,1 @@
+"""Grouping: articles about the same meeting become one meeting; near copies are found."""

@@ -1,0 +1,1 @@
+"""The live preview: hears saved files and rebuilds what changed."""

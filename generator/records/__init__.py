@@ -1,0 +1,1 @@
+"""Records: the schema, files on disk, hand-edit merge, state, review."""

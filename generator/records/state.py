@@ -1,0 +1,141 @@
+"""State: what ingest generated last for each record, kept beside the records.
+
+``<content>/.state/records.json`` holds, for every record ingest wrote (by kind and id), the
+canonical fields it generated, so that the next ingest can tell a person's edits from its
+own output. Each state also keeps the sha256 of the record file it was written with
+(``_written``) and the state before it (``_previous``). The whole file is written just
+before the record files of a save, so after a crash part way through those writes a record
+file not yet rewritten still has the digest kept under ``_previous``, and the old state is
+the one that describes it. No edit is lost and no old value is mistaken for an edit.
+
+One file for every record, instead of one per record, keeps a save of thousands of records
+to a few file writes. Content folders from earlier versions kept one file per record
+(``.state/<kind>/<id>.json``); they are read when there is no ``records.json``, and removed
+once it is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from generator.records.merge import Output
+
+STATE = ".state"
+LEDGER = "records.json"
+KINDS = ("articles", "meetings")
+WRITTEN = "_written"
+PREVIOUS = "_previous"
+
+States = dict[str, dict[str, dict[str, Any]]]  # kind -> record id -> state
+
+
+def ledger_path(content: Path) -> Path:
+    """The file holding every record's state."""
+    return content / STATE / LEDGER
+
+
+def state_path(content: Path, kind: str, key: str) -> Path:
+    """Where earlier versions kept the state of one record."""
+    return content / STATE / kind / f"{key}.json"
+
+
+def read_state(path: Path) -> dict[str, Any] | None:
+    """One state file of an earlier version, or None when missing or unreadable."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def _legacy_states(content: Path, kind: str) -> dict[str, dict[str, Any]]:
+    folder = content / STATE / kind
+    found = {}
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
+        state = read_state(path)
+        if state is not None:
+            found[path.stem] = state
+    return found
+
+
+def read_states(content: Path) -> States:
+    """Every record's state, by kind and id (empty when there is none or it is unreadable:
+    then every value that differs from what ingest finds counts as a person's edit)."""
+    try:
+        data = json.loads(ledger_path(content).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {kind: _legacy_states(content, kind) for kind in KINDS}
+    except (OSError, ValueError):
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    states: States = {}
+    for kind in KINDS:
+        given = data.get(kind)
+        given = given if isinstance(given, dict) else {}
+        states[kind] = {key: value for key, value in given.items() if isinstance(value, dict)}
+    return states
+
+
+def ledger_text(states: States) -> str:
+    """The text of ``records.json``: one line per record, sorted, so that the same states
+    give the same bytes."""
+    parts = []
+    for kind in KINDS:
+        lines = [json.dumps(key, ensure_ascii=False) + ":" +
+                 json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                 for key, value in sorted(states.get(kind, {}).items())]
+        parts.append(f'"{kind}":{{\n' + ",\n".join(lines) + "\n}" if lines else f'"{kind}":{{}}')
+    return "{" + ",\n".join(parts) + "}\n"
+
+
+def drop_legacy_states(content: Path) -> None:
+    """Remove the per-record state files of earlier versions (``records.json`` has them)."""
+    for kind in KINDS:
+        shutil.rmtree(content / STATE / kind, ignore_errors=True)
+
+
+def digest_bytes(raw: bytes | None) -> str | None:
+    """The sha256 of some bytes, or None for None."""
+    return None if raw is None else hashlib.sha256(raw).hexdigest()
+
+
+def digest(path: Path) -> str | None:
+    """The sha256 of a file's bytes, or None when it cannot be read."""
+    try:
+        return digest_bytes(path.read_bytes())
+    except OSError:
+        return None
+
+
+def effective_state(state: dict[str, Any] | None, path: Path,
+                    current: str | None = None) -> dict[str, Any] | None:
+    """What ingest generated for the record file as it is now (``current``: the sha256 of
+    its bytes, when already known).
+
+    A state is written just before its record file. If ingest was killed between the two
+    writes, the record file is still the one the previous state describes (its digest is
+    kept under ``_previous``), and that state is the one to merge against; otherwise the
+    file is the one written last, possibly edited by a person since.
+    """
+    if state is None:
+        return None
+    previous = state.get(PREVIOUS)
+    if isinstance(previous, dict) and state.get(WRITTEN) != previous.get(WRITTEN) and \
+            previous.get(WRITTEN) == (current if current is not None else digest(path)):
+        state = previous
+    return {key: value for key, value in state.items() if key not in (WRITTEN, PREVIOUS)}
+
+
+def new_state(output: Output, text: str, old: str | None,
+              before: dict[str, Any] | None) -> dict[str, Any]:
+    """The state for a record about to be written as ``text`` over a file whose bytes have
+    the sha256 ``old`` (None when there is no file)."""
+    new = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    state: dict[str, Any] = {**output.state, WRITTEN: new}
+    if before is not None and old is not None and old != new:
+        state[PREVIOUS] = {**before, WRITTEN: old}
+    return state

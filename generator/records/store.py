@@ -1,0 +1,454 @@
+"""Records on disk: one Markdown file with YAML front matter per meeting and per article.
+
+``content/meetings/<id>.md`` and ``content/articles/<id>.md`` hold the records; the body
+below the front matter is the analyst's notes. ``content/.state/records.json`` keeps
+what ingest generated last, so that a new ingest can tell a person's edits from its own
+output and never overwrite them (see ``generator.records.merge``). Loading checks every file
+against the schema (``generator.records.schema``); one bad file is reported and skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.models import ArticleRecord, Corpus, MeetingRecord, Problem
+from generator.records.fields import (
+    article_from_fields,
+    article_to_fields,
+    meeting_from_fields,
+    meeting_to_fields,
+    normalise,
+    render_record,
+)
+from generator.records.merge import Existing, Output, Plan, plan_save
+from generator.records.schema import (
+    ARTICLE_ID,
+    MEETING_ID,
+    ParsedRecord,
+    parse_record_text,
+    topic_problems,
+)
+from generator.records.state import (
+    States,
+    digest_bytes,
+    drop_legacy_states,
+    effective_state,
+    ledger_path,
+    ledger_text,
+    new_state,
+    read_states,
+)
+from generator.records.text import Job, Rendered, render_all
+from generator.support.cache import (
+    RecordMemo,
+    RecordMemos,
+    cache_root,
+    entry_key,
+    package_version,
+    version_key,
+)
+from generator.support.fileid import file_identity
+from generator.support.yamlio import BatchWrite, atomic_write
+
+__all__ = ["SaveReport", "article_from_fields", "article_to_fields", "atomic_write",
+           "check_content", "load_corpus", "meeting_from_fields", "meeting_to_fields",
+           "normalise", "render_record", "save_ingest"]
+
+KINDS = ("articles", "meetings")
+STATE = ".state"
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class SaveReport:
+    """What :func:`save_ingest` did. Problems read ``path:line: message``.
+
+    Attributes:
+        written: Record files written (created or changed), sorted.
+        unchanged: Record files whose bytes were already right (not rewritten).
+        kept_edits: Fields a person edited, kept; ingest still finds what it found before.
+        conflicts: Fields a person edited, kept, where ingest now finds something else
+            (or there was no state to tell an edit from an older ingest's output).
+        removed: Record files deleted: no longer produced and never edited.
+        renamed: (provisional id, final id) of meetings that kept an existing id or
+            needed a suffix.
+        kept_records: Records no longer produced but kept, because a person edited them.
+        problems: Existing files that could not be read and were left untouched, and any
+            written record that failed its own schema check.
+    """
+
+    written: tuple[str, ...]
+    unchanged: int
+    kept_edits: tuple[Problem, ...]
+    conflicts: tuple[Problem, ...]
+    removed: tuple[str, ...]
+    renamed: tuple[tuple[str, str], ...]
+    kept_records: tuple[Problem, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    def messages(self) -> tuple[str, ...]:
+        """Lines to show a person: problems, conflicts, kept records, kept edits, renames."""
+        notes = (*self.problems, *self.conflicts, *self.kept_records, *self.kept_edits)
+        renames = (f"meeting {old} saved as {new}" for old, new in self.renamed)
+        return (*(str(note) for note in notes), *renames)
+
+
+# -- files --------------------------------------------------------------------------------
+
+def record_files(content: Path, kind: str) -> list[Path]:
+    """The record files of one kind (``meetings`` or ``articles``), sorted by name."""
+    folder = content / kind
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(folder / e.name for e in entries if e.name.endswith(".md") and
+                          not e.name.startswith(".") and e.is_file())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def read_record_file(path: Path, kind: str) -> ParsedRecord:
+    """Read and check one record file; never raises for a bad file."""
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return ParsedRecord(kind, shown, None, "", (Problem(shown, f"cannot read: "
+                                                            f"{error.strerror}"),), {})
+    if len(raw) > MAX_FILE_BYTES:
+        problem = Problem(shown, f"file is larger than {MAX_FILE_BYTES} bytes", 1, 1)
+        return ParsedRecord(kind, shown, None, "", (problem,), {})
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        problem = Problem(shown, f"not UTF-8 text (byte 0x{raw[error.start]:02x})", line, column)
+        return ParsedRecord(kind, shown, None, "", (problem,), {})
+    return parse_record_text(text, shown, kind, path.stem)
+
+
+def _sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple(sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.column or 0,
+                                                      p.message)))
+
+
+def _folder_problems(content: Path) -> list[Problem]:
+    return [] if content.is_dir() else [Problem(str(content), "content folder not found")]
+
+
+# -- loading and checking -----------------------------------------------------------------
+
+_Loaded = tuple[MeetingRecord | ArticleRecord | None, tuple[Problem, ...]]
+# Records read by the last load_corpus, by file identity: a record file whose inode, size and
+# times are unchanged is not parsed again (``mkdocs serve`` reloads after every edit).
+_LOADED: dict[tuple[object, ...], _Loaded] = {}
+# reading the memo costs about as much as parsing one record file in this many
+MEMO_SHARE = 64
+
+
+def _file_key(path: Path, kind: str, taxonomy_ids: frozenset[str] | None
+              ) -> tuple[object, ...] | None:
+    name = os.path.abspath(path)
+    found = file_identity(name)
+    return None if found is None else (name, kind, *found, taxonomy_ids)
+
+
+def _load_one(path: Path, kind: str, taxonomy_ids: frozenset[str] | None,
+              memo: RecordMemos | None = None) -> _Loaded:
+    """One record file read and checked: the record (None when invalid) and its problems.
+
+    A file whose bytes are exactly what ingest rendered from fields memoised before (see
+    :func:`save_ingest`) is not parsed again: those fields are its fields."""
+    hit = _memoised(path, kind, memo)
+    if hit is not None and (kind != "meetings" or taxonomy_ids is None or
+                            set(hit.fields.get("topics") or ()) <= taxonomy_ids):
+        if kind == "meetings":
+            return meeting_from_fields(hit.fields, hit.body), ()
+        return article_from_fields(hit.fields, hit.body), ()
+    record = read_record_file(path, kind)
+    found = list(record.problems)
+    if record.fields is not None and kind == "meetings" and taxonomy_ids is not None:
+        found += topic_problems(record, record.fields, taxonomy_ids)
+    if record.fields is None or found:
+        return None, tuple(found)
+    if kind == "meetings":
+        return meeting_from_fields(record.fields, record.body), ()
+    return article_from_fields(record.fields, record.body), ()
+
+
+def _memoised(path: Path, kind: str, memo: RecordMemos | None) -> RecordMemo | None:
+    """The memo of a record file rendered exactly from its fields, when there is one."""
+    if memo is None:
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        return None
+    hit = memo.get(_memo_key(kind, path.stem, raw))
+    return hit if hit is not None and hit.canonical else None
+
+
+def load_corpus(content: Path, taxonomy_ids: frozenset[str] | None = None) -> Corpus:
+    """Load every meeting and article record of a content folder, checking each one.
+
+    Args:
+        content: The content folder (with ``meetings/`` and ``articles/``).
+        taxonomy_ids: When given, a meeting with a topic id outside it is a problem.
+
+    Returns:
+        The valid records sorted by id; each invalid file is left out and its problems
+        (``path:line:col: message``, sorted) are in ``Corpus.problems``.
+    """
+    problems = _folder_problems(content)
+    meetings, articles = [], []
+    seen: dict[tuple[object, ...], _Loaded] = {}
+    files = [(kind, path, _file_key(path, kind, taxonomy_ids))
+             for kind in KINDS for path in record_files(content, kind)]
+    new = sum(key is None or key not in _LOADED for _, _, key in files)
+    # the memo (of every record ingest wrote) is read only when a good share of the files is
+    # new to this process: after an ingest, not after one edit in a live preview, where
+    # parsing the edited file is quicker than reading the memo
+    memo = _memo() if new and new * MEMO_SHARE >= len(files) else None
+    for kind, path, key in files:
+        loaded = _LOADED.get(key) if key is not None else None
+        if loaded is None:
+            loaded = _load_one(path, kind, taxonomy_ids, memo)
+        if key is not None:
+            seen[key] = loaded
+        problems += loaded[1]
+        if isinstance(loaded[0], MeetingRecord):
+            meetings.append(loaded[0])
+        elif loaded[0] is not None:
+            articles.append(loaded[0])
+    _LOADED.clear()  # only the last load is kept: a live preview loads the same folder again
+    _LOADED.update(seen)
+    return Corpus(tuple(sorted(meetings, key=lambda m: m.id)),
+                  tuple(sorted(articles, key=lambda a: a.id)), _sorted_problems(problems))
+
+
+def _references(record: ParsedRecord) -> list[tuple[str, str, str]]:
+    """(place, id, kind) of every record a record refers to."""
+    fields = record.fields or {}
+    if record.kind == "meetings":
+        return ([(f"sources[{i}]", s, "articles") for i, s in enumerate(fields["sources"])]
+                + [(f"quotes[{i}].sources[{j}]", s, "articles")
+                   for i, q in enumerate(fields["quotes"]) for j, s in enumerate(q["sources"])])
+    return ([(f"meetings[{i}]", m, "meetings") for i, m in enumerate(fields["meetings"])]
+            + [(f"near_duplicates[{i}].id", d["id"], "articles")
+               for i, d in enumerate(fields["near_duplicates"])])
+
+
+def check_content(content: Path, taxonomy_ids: frozenset[str]) -> tuple[Problem, ...]:
+    """Check a content folder: schema, topic ids, and references between records.
+
+    Every meeting's sources (and quote sources) must exist as article records, every
+    article's meetings and near-duplicates must exist, and each id must match its file name.
+
+    Returns:
+        Every problem found, sorted, each ``path:line:col: message``; empty when all is well.
+    """
+    problems = _folder_problems(content)
+    present = {kind: {p.stem for p in record_files(content, kind)} for kind in KINDS}
+    for kind in KINDS:
+        for path in record_files(content, kind):
+            record = read_record_file(path, kind)
+            problems += record.problems
+            if record.fields is None:
+                continue
+            if kind == "meetings":
+                problems += topic_problems(record, record.fields, taxonomy_ids)
+            for place, target, target_kind in _references(record):
+                if target not in present[target_kind]:
+                    line, column = record.where(place)
+                    problems.append(Problem(
+                        record.path, f'{place}: unknown {target_kind[:-1]} "{target}" '
+                        f"(no file {target_kind}/{target}.md)", line, column))
+    return _sorted_problems(problems)
+
+
+# -- saving an ingest ---------------------------------------------------------------------
+
+def _memo() -> RecordMemos:
+    """Record files read before, by their bytes (see ``generator.support.cache``)."""
+    return RecordMemos(cache_root("records"), version_key(package_version(), b"records"))
+
+
+def _memo_key(kind: str, key: str, raw: bytes) -> str:
+    return entry_key(f"{kind}/{key}", raw)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One record file as a save found it."""
+
+    record: ParsedRecord
+    fields: dict[str, Any] | None  # normalised; None when invalid
+    canonical: bool  # its bytes are exactly how those fields render
+    digest: str | None  # sha256 of its bytes; None when unreadable
+
+
+def _read_existing(path: Path, kind: str, memo: RecordMemos) -> _Read:
+    """One record file, parsed (from the memo when these bytes were read before)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = None
+    key = None if raw is None else _memo_key(kind, path.stem, raw)
+    hit = None if key is None else memo.get(key)
+    if hit is not None:
+        return _Read(ParsedRecord(kind, str(path), hit.fields, hit.body, (), {}), hit.fields,
+                     hit.canonical, digest_bytes(raw))
+    record = read_record_file(path, kind)
+    if record.fields is None or raw is None or key is None:
+        return _Read(record, None, False, digest_bytes(raw))
+    fields = normalise(kind, record.fields)
+    canonical = render_record(fields, record.body).encode("utf-8") == raw
+    memo.put(key, RecordMemo(fields, record.body, canonical))
+    return _Read(record, fields, canonical, digest_bytes(raw))
+
+
+@dataclass
+class _Found:
+    """What a save found in the content folder, by kind and id."""
+
+    existing: dict[str, dict[str, Existing]]
+    parsed: dict[str, dict[str, ParsedRecord]]
+    digests: dict[tuple[str, str], str | None]  # sha256 of each record file's bytes
+    canonical: set[tuple[str, str]]  # records whose files render their fields exactly
+    states: States  # as read, with ``_written`` and ``_previous``
+
+
+def _existing(content: Path, memo: RecordMemos) -> _Found:
+    states = read_states(content)
+    found = _Found({}, {}, {}, set(), states)
+    for kind in KINDS:
+        found.existing[kind], found.parsed[kind] = {}, {}
+        for path in record_files(content, kind):
+            read = _read_existing(path, kind, memo)
+            if read.canonical:
+                found.canonical.add((kind, path.stem))
+            found.digests[kind, path.stem] = read.digest
+            state = effective_state(states[kind].get(path.stem), path, read.digest)
+            found.existing[kind][path.stem] = Existing(path.stem, read.fields, read.record.body,
+                                                       state)
+            found.parsed[kind][path.stem] = read.record
+    return found
+
+
+def _generated(records: Sequence[MeetingRecord | ArticleRecord], kind: str,
+               problems: list[Problem], content: Path) -> list[tuple[dict[str, Any], str]]:
+    """Canonical fields and body of each generated record; unsafe ids are reported, skipped."""
+    pattern = MEETING_ID if kind == "meetings" else ARTICLE_ID
+    result = []
+    seen: set[str] = set()
+    for record in sorted(records, key=lambda r: r.id):
+        if not pattern.fullmatch(record.id) or record.id in seen:
+            why = "appears more than once" if record.id in seen else \
+                "is not a valid file name for a record id"
+            problems.append(Problem(str(content / kind), f'not saved: "{record.id}" {why}'))
+            continue
+        seen.add(record.id)
+        if isinstance(record, MeetingRecord):
+            fields = meeting_to_fields(record)
+        else:
+            fields = article_to_fields(record)
+        result.append((fields, record.body))
+    return result
+
+
+def save_ingest(content: Path, meetings: Sequence[MeetingRecord],
+                articles: Sequence[ArticleRecord]) -> SaveReport:
+    """Write the records of an ingest, keeping every edit a person made to earlier ones.
+
+    Fields nobody edited take the new values; edited fields and every body are kept; an
+    edited field whose generated value changed too is reported as a conflict. Meetings keep
+    the id of the existing record they match (by shared sources), and articles' meeting
+    lists follow. Records no longer produced are removed unless edited. Files whose bytes
+    would not change are not rewritten.
+
+    Args:
+        content: The content folder (created if needed).
+        meetings: The meetings ingest produced (provisional ids).
+        articles: The articles ingest produced.
+
+    Returns:
+        What was written, kept, removed and renamed, and any conflicts.
+    """
+    problems: list[Problem] = []
+    generated = {"meetings": _generated(meetings, "meetings", problems, content),
+                 "articles": _generated(articles, "articles", problems, content)}
+    memo = _memo()
+    found = _existing(content, memo)
+    plan = plan_save(generated["meetings"], generated["articles"], found.existing)
+    report = _apply(content, plan, found, problems, memo)
+    memo.save()
+    return report
+
+
+def _texts(content: Path, plan: Plan, found: _Found) -> tuple[list[tuple[Output, Path, Rendered]],
+                                                            States]:
+    """Each output's path and rendered text, and the states to keep once they are written:
+    theirs, and those of records left as they are (unless their file is gone)."""
+    states: States = {kind: {} for kind in KINDS}
+    for kind, key in found.digests:
+        if key in found.states[kind]:
+            states[kind][key] = found.states[kind][key]
+    jobs = [Job(output, content / output.kind / f"{output.id}.md",
+                found.existing[output.kind].get(output.id),
+                (output.kind, output.id) in found.canonical) for output in plan.outputs]
+    texts = []
+    for job, rendered in zip(jobs, render_all(jobs), strict=True):
+        output = job.output
+        states[output.kind][output.id] = new_state(
+            output, rendered.text, found.digests.get((output.kind, output.id)),
+            job.before.state if job.before else None)
+        texts.append((output, job.path, rendered))
+    for kind, key in plan.removals:
+        states[kind].pop(key, None)
+    return texts, states
+
+
+def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
+           memo: RecordMemos) -> SaveReport:
+    written, unchanged = [], 0
+    kept_edits: list[Problem] = []
+    conflicts: list[Problem] = []
+    texts, states = _texts(content, plan, found)
+    with BatchWrite() as batch:  # every file written, then renamed in this order
+        # the states first: a crash part way through the records leaves states that still
+        # describe the old files not yet replaced (see generator.records.state)
+        batch.write(ledger_path(content), ledger_text(states))
+        for output, path, rendered in texts:
+            # a text equal to the file's bytes when it was rendered is not written (nor is
+            # the file read again to tell)
+            if rendered.changed and batch.write(path, rendered.text):
+                written.append(str(path))
+                problems += rendered.problems
+                if rendered.reads_back:  # memoised as read, so the next save need not parse it
+                    memo.put(_memo_key(output.kind, output.id, rendered.text.encode("utf-8")),
+                             RecordMemo(output.fields, output.body, True))
+            else:
+                unchanged += 1
+            kept_edits += rendered.kept
+            conflicts += rendered.conflicts
+    drop_legacy_states(content)
+    removed = []
+    for kind, key in plan.removals:
+        (content / kind / f"{key}.md").unlink(missing_ok=True)
+        removed.append(str(content / kind / f"{key}.md"))
+    kept_records = [Problem(str(content / kind / f"{key}.md"),
+                            f"no longer produced by ingest; kept because {why}")
+                    for kind, key, why in plan.kept]
+    for kind, key in plan.blocked:
+        record = found.parsed[kind][key]
+        problems += record.problems
+        problems.append(Problem(record.path, "not updated by ingest until its problems are fixed"))
+    return SaveReport(tuple(sorted(written)), unchanged, _sorted_problems(kept_edits),
+                      _sorted_problems(conflicts), tuple(sorted(removed)), plan.renamed,
+                      _sorted_problems(kept_records), _sorted_problems(problems))

@@ -1,0 +1,425 @@
+"""Rendering records into the Markdown pages of the site, through Jinja templates.
+
+:mod:`generator.site.views` turns records into the view objects the templates read; this module
+renders the templates with them. Untrusted text never becomes template source: it is passed
+as variables, escaped by the ``md`` (Markdown) or ``html`` (raw HTML) filter, and any
+expression a template forgets to escape is escaped by the environment's ``finalize``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Collection, Hashable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+
+from generator.errors import BriefingError
+from generator.ingest.sources import SourceError, find_rights, read_article
+from generator.models import ArticleRecord, Corpus, Evidence, Problem, RenderedPage
+from generator.site.escape import (
+    MarkdownSafe,
+    country_name,
+    finalize,
+    format_day,
+    format_duration,
+    format_month_day,
+    front_matter_value,
+    html_text,
+    md_inline,
+    md_notes,
+    place,
+    plural,
+)
+from generator.site.memo import PageMemo, templates_digest
+from generator.site.views import (
+    FACT_LABELS,
+    Knowledge,
+    MeetingView,
+    Site,
+    TopicTitles,
+    article_slug,
+    build_site,
+    date_order,
+    month_groups,
+    newest_first,
+    page_slug,
+    topic_title,
+    year_order,
+)
+from generator.support.pool import fork_map
+from generator.support.yamlio import BatchWrite
+
+if TYPE_CHECKING:
+    from generator.knowledge import KnowledgeBase
+
+Memo = tuple[PageMemo, str]  # a page memo and the digest of the templates in use
+_LABELS: list[tuple[dict[str, str], str]] = []  # the last site's article labels, digested
+
+# Any of these in an article's text keeps its whole text off the site.
+RIGHTS_NOTICE = re.compile(r"all rights reserved|may not be (?:re)?(?:published|reproduced|"
+                           r"redistributed|broadcast)|\bcopyright\b|©", re.IGNORECASE)
+
+# also the names other modules (generator.site.publish, feeds, pubtext) import from here
+__all__ = ["TopicTitles", "build_site", "date_order", "make_environment", "page_slug",
+           "render_pages", "render_template", "topic_title", "write_pages"]
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    """The Jinja environment: strict undefined, no HTML autoescape, Markdown filters.
+
+    One environment is kept per templates folder, so templates are compiled once, not on
+    every render (Jinja reloads a template whose file changed)."""
+    key = str(templates.resolve())
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = _ENVIRONMENTS[key] = _new_environment(templates)
+    return env
+
+
+_ENVIRONMENTS: dict[str, jinja2.Environment] = {}
+
+
+def _new_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # output is Markdown; the md filter and finalize escape instead
+        finalize=finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = lambda v: MarkdownSafe(md_inline(v))
+    env.filters["notes"] = lambda v: MarkdownSafe(md_notes(v))
+    env.filters["fm"] = lambda v: MarkdownSafe(front_matter_value(v))
+    env.filters["html"] = html_text
+    env.filters["day"] = format_day
+    env.filters["date"] = format_month_day
+    env.filters["duration"] = format_duration
+    env.filters["country"] = country_name
+    env.filters["place"] = place
+    env.filters["plural"] = plural
+    env.globals["FACT_LABELS"] = FACT_LABELS
+    env.filters["months"] = month_groups
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, path: str, **context: object
+                    ) -> RenderedPage:
+    """Render one template into a page; template errors name the template and line."""
+    try:
+        text = env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as err:
+        raise template_error(err.filename or name, err.lineno, err.message or str(err)) from err
+    except jinja2.TemplateError as err:
+        raise template_error(str(Path(env_root(env)) / name), None, str(err)) from err
+    return RenderedPage(path, text.rstrip("\n") + "\n")
+
+
+def env_root(env: jinja2.Environment) -> str:
+    loader = env.loader
+    return loader.searchpath[0] if isinstance(loader, jinja2.FileSystemLoader) else ""
+
+
+def template_error(path: str, line: int | None, message: str) -> BriefingError:
+    return BriefingError([Problem(path, f"template error: {message}", line)])
+
+
+def article_texts(articles: Sequence[ArticleRecord], root: Path) -> dict[str, tuple[str, ...]]:
+    """The paragraphs of every article that may be shown whole.
+
+    An article qualifies when neither its record nor its current text carries a rights
+    notice (any copyright line counts); an article whose file cannot be read, or lies outside
+    ``root``, is left out (its facts are still shown).
+    """
+    texts: dict[str, tuple[str, ...]] = {}
+    for article in sorted(articles, key=lambda a: a.id):
+        if article.rights:
+            continue
+        path = (root / article.source_file).resolve()
+        if not path.is_relative_to(root.resolve()):
+            continue  # a record must not make the site publish a file outside the project
+        try:
+            source = read_article(path, root.resolve())
+        except (SourceError, OSError):
+            continue
+        if source.rights or find_rights(source.text) or RIGHTS_NOTICE.search(source.text):
+            continue
+        paragraphs = [" ".join(p.split()) for p in source.text.split("\n\n")]
+        texts[article.id] = tuple(p for p in paragraphs if p)
+    return texts
+
+
+# Every list page is bounded: an index shows the most recent meetings and links to pages
+# per year, and a year with more meetings than PAGE_SIZE is split into numbered pages.
+RECENT_MEETINGS = 20  # on meetings/index.md
+RECENT_ON_PAGE = 30  # on a topic's or a person's page
+PAGE_SIZE = 50  # on any page of one year
+Entry = tuple[MeetingView, tuple[Evidence, ...]]  # a meeting and the lines shown with it
+
+
+@dataclass(frozen=True)
+class YearLink:
+    """One year of a section: its label (``2023``, ``Undated``), meetings and first page."""
+
+    label: str
+    count: int
+    path: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One bounded list page: some meetings of one year, or the most recent ones."""
+
+    path: str
+    kind: str  # "meetings", "timeline", "topic" or "person"
+    title: str  # the page's subject: "Meetings", a topic title, a person's name
+    year: str  # "2023", "Undated" or "" (the section's own page)
+    entries: tuple[Entry, ...]  # newest first
+    years: tuple[YearLink, ...]  # every year of the section, newest first
+    parent: str  # the section's own page
+    pages: tuple[str, ...] = ()  # every page of this year, in order (when more than one)
+
+    @property
+    def base(self) -> str:
+        """The relative path from this page to the site root."""
+        return "../" * self.path.count("/")
+
+    def oldest_first(self) -> tuple[Entry, ...]:
+        """The entries in date order, undated last."""
+        return tuple(sorted(self.entries, key=lambda e: date_order(e[0])))
+
+    def meetings(self) -> tuple[MeetingView, ...]:
+        return tuple(m for m, _ in self.entries)
+
+    def topic_slugs(self) -> frozenset[str]:
+        """The topics of the meetings on this page (what the timeline filter offers)."""
+        return frozenset(t.slug for m, _ in self.entries for t in m.topics)
+
+    def person_slugs(self) -> frozenset[str]:
+        """The people of the meetings on this page."""
+        return frozenset(p.slug for m, _ in self.entries for p in m.participants)
+
+
+def year_label(view: MeetingView) -> str:
+    return str(view.record.date.year) if view.record.date else "Undated"
+
+
+def by_year(entries: Sequence[Entry]) -> list[tuple[str, list[Entry]]]:
+    """Entries grouped by year, newest year first, ``Undated`` last; order kept in a year."""
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        groups[year_label(entry[0])].append(entry)
+    return sorted(groups.items(), key=lambda kv: year_order(kv[0]))
+
+
+def year_path(prefix: str, label: str, number: int = 1) -> str:
+    key = label.lower()
+    return f"{prefix}/{key}.md" if number == 1 else f"{prefix}/{key}/{number}.md"
+
+
+def year_listings(prefix: str, kind: str, title: str, parent: str,
+                  entries: Sequence[Entry]) -> tuple[tuple[YearLink, ...], list[Listing]]:
+    """The year links of a section and its pages per year, at most PAGE_SIZE meetings each.
+
+    Args:
+        prefix: the folder of the year pages (``meetings``, ``topics/g7``).
+        kind: the kind of page (selects what the template shows).
+        title: the section's subject.
+        parent: the section's own page.
+        entries: every meeting of the section, newest first.
+    """
+    groups = by_year(entries)
+    years = tuple(YearLink(label, len(items), year_path(prefix, label)) for label, items in groups)
+    listings: list[Listing] = []
+    for label, items in groups:
+        chunks = [tuple(items[i:i + PAGE_SIZE]) for i in range(0, len(items), PAGE_SIZE)]
+        paths = tuple(year_path(prefix, label, n) for n in range(1, len(chunks) + 1))
+        listings += [Listing(path, kind, title, label, chunk, years, parent,
+                             paths if len(paths) > 1 else ())
+                     for path, chunk in zip(paths, chunks, strict=True)]
+    return years, listings
+
+
+def newest(entries: Sequence[Entry]) -> list[Entry]:
+    """Entries newest first, undated last."""
+    return sorted(entries, key=lambda e: newest_first(e[0]))
+
+
+def listing_pages(env: jinja2.Environment, site: Site, memo: Memo | None = None
+                  ) -> list[RenderedPage]:
+    """The bounded list pages: meetings, timeline, topics and people, by year."""
+    pages: list[RenderedPage] = []
+    every: list[Entry] = [(m, ()) for m in site.meetings]
+    years, listings = year_listings("meetings", "meetings", "Meetings", "meetings/index.md",
+                                    every)
+    recent = Listing("meetings/index.md", "meetings", "Meetings", "",
+                     tuple(every[:RECENT_MEETINGS]), years, "meetings/index.md")
+    # these pages show their own meetings, the number of meetings and the timeline's
+    # filter choices (topics, people, formats): that is what the memo keys them by
+    count = len(site.meetings)
+    pages += [remembered(memo, env, "meetings.md.j2", page.path, (page, count), site=site,
+                         page=page)
+              for page in (recent, *listings)]
+    years, listings = year_listings("timeline", "timeline", "Timeline", "timeline.md", every)
+    latest = next((page for page in listings if page.year != "Undated"),
+                  listings[0] if listings else None)
+    front = Listing("timeline.md", "timeline", "Timeline", latest.year if latest else "",
+                    latest.entries if latest else (), years, "timeline.md",
+                    latest.pages if latest else ())
+    choices = (tuple((t.slug, t.title) for t in site.topics),
+               tuple((p.slug, p.name) for p in site.people), tuple(site.formats())) \
+        if memo else ()
+    pages += [remembered(memo, env, "timeline.md.j2", page.path, (page, choices), site=site,
+                         page=page)
+              for page in (front, *listings)]
+    for t in site.topics:
+        entries = newest(t.meetings)
+        pages += section_pages(env, site, "topic.md.j2", f"topics/{t.slug}", "topic", t.title,
+                               entries, memo, t=t)
+    for p in site.people:
+        entries = newest([(m, ()) for m in p.meetings])
+        pages += section_pages(env, site, "person.md.j2", f"people/{p.slug}", "person", p.name,
+                               entries, memo, p=p)
+    return pages
+
+
+def section_pages(env: jinja2.Environment, site: Site, template: str, prefix: str, kind: str,
+                  title: str, entries: Sequence[Entry], memo: Memo | None = None,
+                  **context: Hashable) -> list[RenderedPage]:
+    """A topic's or a person's page (its most recent meetings) and its pages per year.
+
+    These pages show their own meetings, the published files (``site.has``) and article
+    labels only, so that is what ``memo`` keys them by."""
+    own = f"{prefix}.md"
+    years, listings = year_listings(prefix, kind, title, own, entries)
+    if len(entries) <= RECENT_ON_PAGE:
+        listings = []  # everything is on the section's own page
+    page = Listing(own, kind, title, "", tuple(entries[:RECENT_ON_PAGE]),
+                   years if listings else (), own)
+    shared = (site.published, labels_digest(site)) if memo else ()
+    pages = [remembered(memo, env, template, own, (page, tuple(sorted(context.items())), shared),
+                        site=site, page=page, **context)]
+    pages += [remembered(memo, env, "archive.md.j2", year.path, (year, shared), site=site,
+                         page=year)
+              for year in listings]
+    return pages
+
+
+def labels_digest(site: Site) -> str:
+    """A digest of the site's article labels (computed once per site)."""
+    if not _LABELS or _LABELS[0][0] is not site.labels:
+        text = json.dumps(sorted(site.labels.items()), ensure_ascii=False)
+        _LABELS[:] = [(site.labels, hashlib.sha256(text.encode()).hexdigest())]
+    return _LABELS[0][1]
+
+
+def remembered(memo: Memo | None, env: jinja2.Environment, name: str, path: str,
+               depends: Hashable, **context: object) -> RenderedPage:
+    """``render_template``, or the page rendered before from equal ``depends`` (the values
+    the page shows) and the same templates."""
+    if memo is None:
+        return render_template(env, name, path, **context)
+    pages, digest = memo
+    return pages.page((digest, name, path, depends),
+                      lambda: render_template(env, name, path, **context))
+
+
+def index_pages(env: jinja2.Environment, site: Site, memo: Memo | None = None
+                ) -> list[RenderedPage]:
+    return [
+        render_template(env, "home.md.j2", "index.md", site=site),
+        render_template(env, "data.md.j2", "data.md", site=site),
+        render_template(env, "topics.md.j2", "topics/index.md", site=site),
+        render_template(env, "people.md.j2", "people/index.md", site=site),
+        *listing_pages(env, site, memo),
+    ]
+
+
+PARALLEL_MIN = 300  # meetings from which a whole build renders their pages in a pool
+
+
+def render_pages(corpus: Corpus, knowledge: KnowledgeBase | Knowledge, templates: Path, *,
+                 published: Collection[str] = (), full_text: bool = False,
+                 root: Path | None = None, memo: PageMemo | None = None
+                 ) -> tuple[RenderedPage, ...]:
+    """Render every page of the site.
+
+    Args:
+        corpus: the records to show.
+        knowledge: the knowledge base: taxonomy (topic titles, order) and people (roles).
+        templates: folder holding the ``*.md.j2`` templates.
+        published: paths of the other files the build publishes (feeds, calendar, data
+            files, ``book.md``); pages link to these only.
+        full_text: add a page with the whole text of each article that carries no rights
+            notice (by default only facts, quotes and short excerpts are shown).
+        root: the project root that articles' ``source_file`` paths are relative to
+            (needed with ``full_text``; default: the current folder).
+        memo: pages rendered before (``mkdocs serve`` keeps one): a page whose templates
+            and values are unchanged is taken from it instead of rendered again.
+
+    Returns:
+        Pages sorted by path: ``index.md``, ``timeline.md``, ``data.md``, ``meetings/…``,
+        ``topics/…``, ``people/…`` (each index plus one page per meeting, topic and person)
+        and, with ``full_text``, ``articles/<id>.md``. No list page is unbounded: the
+        meetings index shows the latest :data:`RECENT_MEETINGS`, topic and person pages the
+        latest :data:`RECENT_ON_PAGE`, and each year has its pages (``meetings/<year>.md``,
+        ``timeline/<year>.md``, ``topics/<id>/<year>.md``, ``people/<slug>/<year>.md``,
+        ``undated`` for no date) of at most :data:`PAGE_SIZE` meetings, the rest of a year
+        on ``<year>/2.md``, ``<year>/3.md``…
+
+    Raises:
+        BriefingError: a template is missing, invalid or uses an undefined value.
+    """
+    env = make_environment(templates)
+    texts = article_texts(corpus.articles, root or Path(".")) if full_text else {}
+    site = build_site(corpus, knowledge, published, texts)
+    keyed = (memo, templates_digest(templates)) if memo is not None else None
+
+    def meeting_page(m: MeetingView) -> RenderedPage:
+        # a meeting page shows its own view only (sources, neighbours and all)
+        return remembered(keyed, env, "meeting.md.j2", f"meetings/{m.slug}.md", m, site=site,
+                          m=m)
+
+    # a whole build renders the meeting pages in forked processes meanwhile (a live
+    # preview, with its memo, renders few pages and runs beside threads: here)
+    least = PARALLEL_MIN if memo is None else len(site.meetings) + 1
+    with fork_map(meeting_page, site.meetings, least=least) as meeting_pages:
+        pages = index_pages(env, site, keyed)
+        pages += meeting_pages.get()
+    articles = {a.id: a for a in corpus.articles}
+    pages += [remembered(keyed, env, "article.md.j2", f"articles/{article_slug(aid)}.md",
+                         (articles[aid], paragraphs), site=site, a=articles[aid],
+                         paragraphs=paragraphs)
+              for aid, paragraphs in sorted(texts.items())]
+    return tuple(sorted(pages, key=lambda page: page.path))
+
+
+def write_pages(pages: Sequence[RenderedPage], out: Path) -> int:
+    """Write pages under ``out``, each atomically and only when its bytes changed.
+
+    Args:
+        pages: rendered pages; each ``path`` must stay inside ``out``.
+        out: the output folder (created if needed).
+
+    Returns:
+        How many files were written (unchanged ones are left untouched).
+
+    Raises:
+        ValueError: a page path is absolute or leaves ``out``.
+    """
+    written = 0
+    root = out.resolve()
+    with BatchWrite() as batch:
+        for page in sorted(pages, key=lambda p: p.path):
+            target = (root / page.path).resolve()
+            if Path(page.path).is_absolute() or not target.is_relative_to(root):
+                raise ValueError(f"{page.path}: page path leaves the output folder")
+            written += batch.write(target, page.markdown)
+    return written
