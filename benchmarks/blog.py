@@ -52,7 +52,7 @@ def front_matter(text: str) -> tuple[dict[str, Any], str]:
 def topic_titles(content: Path) -> dict[str, str]:
     """Topic id -> title, from the content folder's taxonomy or else the shipped one."""
     own = content / "taxonomy.yaml"
-    path = own if own.is_file() else ROOT / "generator" / "data" / "taxonomy.yaml"
+    path = own if own.is_file() else ROOT / "generator" / "knowledge" / "data" / "taxonomy.yaml"
     data = yaml.safe_load(path.read_text("utf-8")) or {}
     return {str(t["id"]): str(t.get("title") or t["id"]) for t in data.get("topics", [])}
 

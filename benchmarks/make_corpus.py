@@ -27,7 +27,7 @@ import pycountry
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "generator" / "data"
+DATA = ROOT / "generator" / "knowledge" / "data"
 WORDING = Path(__file__).resolve().parent / "corpus.yaml"
 START, END = dt.date(2019, 1, 1), dt.date(2025, 6, 30)
 KINDS = ("foreign-minister", "foreign-minister", "foreign-minister", "defence-minister")

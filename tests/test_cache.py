@@ -78,7 +78,7 @@ def test_a_changed_data_file_or_code_invalidates(cached: Path,
     seen = extracted(monkeypatch)
     pipeline.ingest(cached / "seeds", cached / "content", cached, workers=1)
     seen.clear()
-    places = Path(pipeline.__file__).parent / "data" / "places.yaml"
+    places = Path(pipeline.__file__).parent / "knowledge" / "data" / "places.yaml"
     (cached / "content" / "data").mkdir()
     (cached / "content" / "data" / "places.yaml").write_text(
         places.read_text("utf-8") + "\n# a local copy\n", "utf-8")

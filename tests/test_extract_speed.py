@@ -19,7 +19,7 @@ from generator.models import Sentence
 from generator.support.memo import TextMemo
 
 ROOT = Path(__file__).resolve().parents[1]
-PEOPLE = ROOT / "generator" / "data" / "people.yaml"
+PEOPLE = ROOT / "generator" / "knowledge" / "data" / "people.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ from generator.models import (
 )
 
 DATA = Path(__file__).parent / "data"
-DATA_FILES = Path(__file__).parent.parent / "generator" / "data"
+DATA_FILES = Path(__file__).parent.parent / "generator" / "knowledge" / "data"
 PEOPLE = {"Rossi": ("Ana Rossi", "Foreign Minister", "IT"),
           "Tremblay": ("Paul Tremblay", "Foreign Minister", "CA"),
           "Berg": ("Erik Berg", "Foreign Minister", "NO"),

@@ -14,7 +14,7 @@ from generator.models import PersonMention, Sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
-PEOPLE = ROOT / "generator" / "data" / "people.yaml"
+PEOPLE = ROOT / "generator" / "knowledge" / "data" / "people.yaml"
 
 
 @pytest.fixture(scope="module")

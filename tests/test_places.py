@@ -19,7 +19,7 @@ from generator.extract.places import (
 )
 from generator.models import Sentence
 
-DATA = Path(__file__).parent.parent / "generator" / "data" / "places.yaml"
+DATA = Path(__file__).parent.parent / "generator" / "knowledge" / "data" / "places.yaml"
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ CONTRACT = {
 
 @pytest.fixture(scope="module")
 def taxonomy() -> Taxonomy:
-    return load_taxonomy(ROOT / "generator" / "data" / "taxonomy.yaml")
+    return load_taxonomy(ROOT / "generator" / "knowledge" / "data" / "taxonomy.yaml")
 
 
 def topics_of(text: str, taxonomy: Taxonomy) -> list[str]:
