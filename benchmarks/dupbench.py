@@ -22,8 +22,9 @@ sys.path[:0] = [str(ROOT)]
 
 def child(corpus: Path, size: int) -> dict[str, float]:
     """Sketch the first ``size`` articles of ``corpus`` and time the pairs' search."""
+    from generator.extract.masthead import read_article
     from generator.group.near_duplicates import find_near_duplicates, sketch
-    from generator.ingest.sources import list_article_files, read_article
+    from generator.ingest.inputs import list_article_files
 
     articles = [read_article(path) for path in list_article_files(corpus)[:size]]
     start = time.process_time()

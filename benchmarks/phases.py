@@ -50,18 +50,19 @@ def child(work: Path) -> dict[str, float]:
 
 def _phases(work: Path, scratch: Path) -> dict[str, float]:
     from generator.extract import batch as intake
-    from generator.records import store as records
-    from generator.support.cache import ExtractCache, cache_root, package_version, version_key
-    from generator.group.near_duplicates import find_near_duplicates
     from generator.group.meetings import group_articles
+    from generator.group.near_duplicates import find_near_duplicates
+    from generator.ingest import inputs
     from generator.knowledge import load_knowledge
     from generator.knowledge.settings import load_limits
+    from generator.records import store as records
+    from generator.support.cache import ExtractCache, cache_root, package_version, version_key
 
     limits = load_limits(scratch)
     kb = load_knowledge(scratch)
     times: dict[str, float] = {}
     start = time.perf_counter()
-    files, _ = intake.scan_seeds(work / "corpus", work, limits.max_article_bytes)
+    files, _ = inputs.scan_seeds(work / "corpus", work, limits.max_article_bytes)
     cache = ExtractCache(cache_root(), version_key(package_version(),
                                                    intake.data_digest(scratch)))
     found = intake.process_files(files, work, limits, kb, cache, scratch, workers=1)

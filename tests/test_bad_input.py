@@ -24,7 +24,7 @@ from generator import pipeline
 from generator.cli import cli
 from generator.extract import article as extract
 from generator.extract.article import extract_facts
-from generator.ingest.sources import read_article
+from generator.extract.masthead import read_article
 from generator.knowledge import KnowledgeBase, load_knowledge
 from generator.models import ArticleFacts, SourceArticle
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.extract.masthead import read_article
 from generator.group import meetings as grouping
 from generator.group.meetings import Item, affinity, compatible
-from generator.ingest.sources import read_article
 from generator.knowledge import load_knowledge
 from generator.models import NearDuplicate
 

@@ -36,9 +36,9 @@ def extracted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = intake.process_one
 
-    def spy(raw, path, shown, kb, agencies, seconds):  # type: ignore[no-untyped-def]
+    def spy(raw, path, shown, kb, seconds):  # type: ignore[no-untyped-def]
         seen.append(path.name)
-        return real(raw, path, shown, kb, agencies, seconds)
+        return real(raw, path, shown, kb, seconds)
 
     monkeypatch.setattr(intake, "process_one", spy)
     return seen
@@ -101,11 +101,10 @@ def test_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def entries() -> dict[str, Entry]:
     """Real entries of the seed articles, by key."""
     kb = pipeline.load_knowledge(None)
-    agencies = intake.load_agencies()
     found: dict[str, Entry] = {}
     for path in sorted(SEEDS.glob("*.txt")):
         raw = path.read_bytes()
-        entry = intake.process_one(raw, path, path.name, kb, agencies, 30.0)[1]
+        entry = intake.process_one(raw, path, path.name, kb, 30.0)[1]
         assert isinstance(entry, Entry)
         found[entry_key(path.name, raw)] = entry
     return found

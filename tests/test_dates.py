@@ -16,8 +16,8 @@ from generator.extract.dates import (
     is_chrome_date,
     weekday_before,
 )
+from generator.extract.masthead import read_article
 from generator.group.meetings import group_articles
-from generator.ingest.sources import read_article
 from generator.knowledge import load_knowledge
 from generator.models import (
     ArticleFacts,

@@ -17,8 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.extract.masthead import read_article
 from generator.group import near_duplicates as duplicates
 from generator.group.near_duplicates import CONTAINMENT, THRESHOLD, find_near_duplicates
+from generator.ingest.inputs import list_article_files
 from generator.ingest.shingles import (
     article_text,
     containment,
@@ -27,7 +29,7 @@ from generator.ingest.shingles import (
     shingles,
     sketch,
 )
-from generator.ingest.sources import list_article_files, read_article, split_sentences
+from generator.ingest.sources import split_sentences
 from generator.models import NearDuplicate, SourceArticle
 
 ROOT = Path(__file__).resolve().parents[1]

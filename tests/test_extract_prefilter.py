@@ -13,10 +13,11 @@ import pytest
 from generator.extract import people, principals, quotes, segments, setting
 from generator.extract import topics as topics_mod
 from generator.extract.article import extract_facts
-from generator.ingest.sources import read_article
+from generator.extract.masthead import read_article
 from generator.knowledge import KnowledgeBase, load_knowledge
 from generator.knowledge import people as directory_mod
 from generator.knowledge.people import PeopleDirectory, Person, Role
+from generator.knowledge.taxonomy import Term, Topic
 from generator.models import Sentence
 from generator.support.prefilter import (
     CASE_TWINS,
@@ -141,8 +142,8 @@ def test_topic_index_scores_like_each_topic(kb: KnowledgeBase, texts: list[str])
     tax = kb.taxonomy
     for text in texts:
         assert topics_mod._score_text(tax, text) == tuple(t.score(text) for t in tax.topics)
-    term = topics_mod.Term(re.compile(r"\bsouth china sea\b", re.IGNORECASE), 2)
-    topic = topics_mod.Topic("sea", "Sea", terms=(term,), exclude=(re.compile("x+"),))
+    term = Term(re.compile(r"\bsouth china sea\b", re.IGNORECASE), 2)
+    topic = Topic("sea", "Sea", terms=(term,), exclude=(re.compile("x+"),))
     mine = dataclasses.replace(tax, topics=(topic,))
     for text in ("the southxchina sea", "the south china sea", "the south china sxa",
                  "the \u017fouth china sea"):

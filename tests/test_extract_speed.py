@@ -11,10 +11,10 @@ import pytest
 
 from generator.extract import people as people_mod
 from generator.extract.article import extract_facts
-from generator.extract.topics import Term, Topic
-from generator.ingest.sources import read_article
+from generator.extract.masthead import read_article
 from generator.knowledge import KnowledgeBase, load_knowledge
 from generator.knowledge.people import PeopleDirectory, load_people
+from generator.knowledge.taxonomy import Term, Topic
 from generator.models import Sentence
 from generator.support.memo import TextMemo
 

@@ -14,7 +14,7 @@ import icalendar
 import pytest
 
 from generator.errors import BriefingError
-from generator.extract.topics import Taxonomy, Topic
+from generator.knowledge.taxonomy import Taxonomy, Topic
 from generator.models import Corpus, Location, MeetingRecord, Participant
 from generator.records.store import load_corpus
 from generator.site.atom import FEED_CAP, site_feed, topic_feeds

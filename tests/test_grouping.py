@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from generator.extract import article as extract
-from generator.extract.places import load_places
+from generator.extract.masthead import read_article
 from generator.extract.setting import find_setting
-from generator.extract.topics import load_taxonomy
 from generator.group.meetings import group_articles, person_key, same_people, similar_keys
-from generator.ingest.sources import list_article_files, read_article
+from generator.ingest.inputs import list_article_files
 from generator.knowledge import KnowledgeBase, load_knowledge
 from generator.knowledge.people import load_people
+from generator.knowledge.places import load_places
+from generator.knowledge.taxonomy import load_taxonomy
 from generator.models import (
     ArticleFacts,
     DateFact,

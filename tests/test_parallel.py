@@ -13,9 +13,11 @@ import pytest
 
 from generator import pipeline
 from generator.extract import batch as intake
+from generator.extract.masthead import read_article
 from generator.group.near_duplicates import find_near_duplicates
+from generator.ingest.inputs import scan_seeds
 from generator.ingest.shingles import sketch
-from generator.ingest.sources import read_article, scan_seeds
+from generator.knowledge import load_knowledge
 from generator.knowledge.settings import Limits
 from generator.support.cache import ExtractCache
 
@@ -52,10 +54,10 @@ def test_parallel_and_serial_records_are_identical(corpus: Path, tmp_path: Path)
 def test_read_source_matches_read_article(tmp_path: Path) -> None:
     files = sorted((EVAL / "tune" / "articles").glob("*.txt")) + \
         sorted((ROOT / "seeds").glob("*.txt"))
-    agencies = intake.load_agencies()
+    kb = load_knowledge(None)
     for path in files:
         expected = read_article(path, ROOT)
-        got = intake.read_source(path.read_bytes(), path, expected.source_file, agencies)
+        got = intake.read_source(path.read_bytes(), path, expected.source_file, kb)
         assert got == expected, path.name
 
 

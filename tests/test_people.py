@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import DataError
+from generator.extract.masthead import read_article
 from generator.extract.people import PeopleDirectory, find_people, load_people
-from generator.ingest.sources import read_article
 from generator.models import PersonMention, Sentence
 
 ROOT = Path(__file__).resolve().parents[1]

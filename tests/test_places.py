@@ -10,13 +10,12 @@ from generator.errors import DataError
 from generator.extract.places import (
     RANK_DATELINE,
     RANK_STATED,
-    Gazetteer,
     dateline_place,
     find_place,
-    load_places,
     places_in,
     same_place,
 )
+from generator.knowledge.places import Gazetteer, load_places
 from generator.models import Sentence
 
 DATA = Path(__file__).parent.parent / "generator" / "knowledge" / "data" / "places.yaml"

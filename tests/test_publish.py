@@ -16,7 +16,7 @@ import icalendar
 import markdown
 import pytest
 
-from generator.extract.topics import Taxonomy, Topic
+from generator.knowledge.taxonomy import Taxonomy, Topic
 from generator.models import Corpus
 from generator.pipeline import load
 from generator.records.store import load_corpus

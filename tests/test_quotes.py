@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.extract.masthead import read_article
 from generator.extract.quotes import find_outcomes, find_quotes, quote_spans
-from generator.ingest.sources import read_article
 from generator.models import PersonMention, QuoteFact
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"

@@ -22,8 +22,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.errors import BriefingError
-from generator.extract.topics import Taxonomy, Topic
 from generator.knowledge.people import PeopleDirectory, Person, Role
+from generator.knowledge.taxonomy import Taxonomy, Topic
 from generator.models import (
     ArticleRecord,
     Corpus,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.extract.topics import Taxonomy, Topic
 from generator.knowledge.people import PeopleDirectory
+from generator.knowledge.taxonomy import Taxonomy, Topic
 from generator.models import (
     ArticleRecord,
     Corpus,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.extract.article import extract_facts
+from generator.extract.masthead import read_article
 from generator.extract.segments import reports_meeting
-from generator.ingest.sources import read_article
 from generator.knowledge import load_knowledge
 from generator.models import Evidence, PersonMention, Sentence
 

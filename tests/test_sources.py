@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.ingest.sources import find_publisher, read_article
+from generator.extract.masthead import find_publisher, read_article
+from generator.knowledge import load_knowledge
+
+AGENCIES = load_knowledge().places.agencies  # the packaged gazetteer's
 
 DATA = Path(__file__).parent / "data" / "a1_sources"
 
@@ -38,10 +41,10 @@ def test_initials_do_not_end_sentences() -> None:
 
 
 def test_publisher_sources() -> None:
-    assert find_publisher("Copyright 2022 Anadolu Agency. All rights reserved.") == \
+    assert find_publisher("Copyright 2022 Anadolu Agency. All rights reserved.", AGENCIES) == \
         "Anadolu Agency"
-    assert find_publisher("TOKYO (Kyodo) -- Two ministers met.") == "Kyodo News"
-    assert find_publisher("The talks went well, according to Kyodo News.") is None
+    assert find_publisher("TOKYO (Kyodo) -- Two ministers met.", AGENCIES) == "Kyodo News"
+    assert find_publisher("The talks went well, according to Kyodo News.", AGENCIES) is None
 
 
 def test_leading_date_line_and_weekday_inference(tmp_path: Path) -> None:
@@ -78,7 +81,7 @@ F1 = Path(__file__).parent / "data" / "f1_sources"
     ("Prime Minister Kishida (LDP) said he would visit.", None),
 ])
 def test_publisher_from_credits_bylines_and_site_chrome(text: str, publisher: str | None) -> None:
-    assert find_publisher(text) == publisher
+    assert find_publisher(text, AGENCIES) == publisher
 
 
 def test_copy_on_another_site_keeps_its_story_date_publisher_and_rights() -> None:

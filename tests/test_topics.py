@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from generator.errors import DataError
-from generator.extract.topics import Taxonomy, find_topics, load_taxonomy
-from generator.ingest.sources import read_article
+from generator.extract.masthead import read_article
+from generator.extract.topics import find_topics
+from generator.knowledge.taxonomy import Taxonomy, load_taxonomy
 from generator.models import Sentence
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -31,7 +31,6 @@ from generator.extract.masthead import DATELINE_CREDIT
 from generator.extract.places import (
     RANK_MENTIONED,
     RANK_STATED,
-    Gazetteer,
     PlaceFact,
     dateline_place,
     find_place,
@@ -53,6 +52,7 @@ from generator.extract.segments import (
     side_starts,
 )
 from generator.extract.setting import find_format, find_setting
+from generator.knowledge.places import Gazetteer
 from generator.models import (
     ArticleFacts,
     DateFact,

@@ -5,7 +5,6 @@ each within a time budget. One bad file is reported as ``path: reason``; the res
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import multiprocessing
 import os
 import signal
@@ -18,33 +17,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.ingest.inputs import fingerprint, remove_stale_temps
-from generator.ingest.sources import (
-    SourceError,
-    decode_article,
-    find_headline,
-    find_publication_date,
-    find_publisher,
-    find_rights,
-    load_agencies,
-    read_bytes,
-    scan_seeds,
-    shown_path,
-    split_sentences,
-)
+from generator.extract.masthead import with_masthead
+from generator.ingest.inputs import shown_path
+from generator.ingest.sources import SourceError, read_bytes, source_text
 from generator.knowledge import DATA_FILES, KnowledgeBase, data_path, load_knowledge
 from generator.knowledge.settings import Limits
 from generator.models import ArticleFacts, Problem, SourceArticle
 from generator.support.cache import Entry, ExtractCache, entry_key
 from generator.support.progress import progress
-from generator.support.slugs import file_id
 
 if TYPE_CHECKING:
     from generator.ingest.shingles import Sketch
-
-__all__ = ["ExtractionTimeout", "Intake", "data_digest", "extract_within", "fingerprint",
-           "process_files", "read_all", "read_source", "remove_stale_temps", "scan_seeds",
-           "time_budget"]
 
 PARALLEL_MIN = 64  # fewer articles to extract than this: no process pool (its start costs)
 GROUP = (16, 128)  # fewest and most articles a worker extracts and caches as one pack (at
@@ -56,46 +39,14 @@ class ExtractionTimeout(BaseException):
     ``except Exception`` in an extractor can swallow it)."""
 
 
-def read_source(raw: bytes, path: Path, shown: str, agencies: dict[str, str]) -> SourceArticle:
-    """An article from the bytes of its file: what ``sources.read_article`` returns, with
-    the news-agency list loaded once by the caller instead of once per file.
+def read_source(raw: bytes, path: Path, shown: str, kb: KnowledgeBase) -> SourceArticle:
+    """An article from the bytes of its file, with its masthead (the news agencies are the
+    knowledge base's: the site's own ``places.yaml`` when it has one).
 
     Raises:
         SourceError: the bytes are empty, binary or not text.
     """
-    text, encoding = decode_article(raw, shown)
-    article_id = file_id(path.stem)
-    published, published_evidence = find_publication_date(article_id, text)
-    return SourceArticle(
-        id=article_id, source_file=shown, sha256=hashlib.sha256(raw).hexdigest(),
-        encoding=encoding, text=text, sentences=split_sentences(article_id, text),
-        headline=find_headline(text), publisher=find_publisher(text, agencies),
-        published=published, published_evidence=published_evidence, rights=find_rights(text))
-
-
-def read_all(files: Iterable[Path], root: Path | None,
-             limits: Limits) -> tuple[list[SourceArticle], list[Problem]]:
-    """Read every article file; unreadable ones, and a second file giving an id already
-    taken (``a.txt`` and ``a.md``), become problems, the rest go on."""
-    articles: list[SourceArticle] = []
-    problems: list[Problem] = []
-    owners: dict[str, str] = {}
-    agencies = load_agencies()
-    for path in files:
-        try:
-            shown = shown_path(path, root)
-            raw = read_bytes(path, shown, limits.max_article_bytes)
-            article = read_source(raw, path, shown, agencies)
-        except SourceError as err:
-            problems.append(err.problem)
-            continue
-        if article.id in owners:
-            problems.append(Problem(article.source_file, f'article id "{article.id}" is already '
-                                                         f"taken by {owners[article.id]}"))
-            continue
-        owners[article.id] = article.source_file
-        articles.append(article)
-    return articles, problems
+    return with_masthead(source_text(raw, path, shown), kb.places.agencies)
 
 
 @contextlib.contextmanager
@@ -141,21 +92,6 @@ def extract_one(article: SourceArticle, kb: KnowledgeBase,
     return late if time.monotonic() - start > seconds else facts
 
 
-def extract_within(articles: Iterable[SourceArticle], kb: KnowledgeBase,
-                   seconds: float) -> tuple[list[ArticleFacts], list[Problem]]:
-    """Extract facts from each article, each within ``seconds``; one failing or slow
-    article never stops the others."""
-    facts: list[ArticleFacts] = []
-    problems: list[Problem] = []
-    for article in articles:
-        result = extract_one(article, kb, seconds)
-        if isinstance(result, Problem):
-            problems.append(result)
-        else:
-            facts.append(result)
-    return facts, problems
-
-
 # -- reading and extracting many files, in parallel and through the cache ------------------
 
 Outcome = tuple[str | None, Entry | Problem]  # (article id when read, result)
@@ -177,12 +113,12 @@ def data_digest(content: Path | None) -> bytes:
 
 
 def process_one(raw: bytes, path: Path, shown: str, kb: KnowledgeBase,
-                agencies: dict[str, str], seconds: float) -> Outcome:
+                seconds: float) -> Outcome:
     """Read and extract one article file's bytes; a problem instead when either fails."""
     from generator.ingest.shingles import sketch
 
     try:
-        article = read_source(raw, path, shown, agencies)
+        article = read_source(raw, path, shown, kb)
     except SourceError as err:
         return None, err.problem
     result = extract_one(article, kb, seconds)
@@ -199,7 +135,7 @@ def _start_worker(content: str | None, seconds: float, kb: KnowledgeBase | None,
                   folder: str | None) -> None:
     cache = Path(folder) if folder is not None else None
     _WORKER.update(kb=kb or load_knowledge(None if content is None else Path(content)),
-                   agencies=load_agencies(), seconds=seconds,
+                   seconds=seconds,
                    cache=ExtractCache(None if cache is None else cache.parent,
                                       "" if cache is None else cache.name))
 
@@ -208,17 +144,16 @@ def _work(group: list[tuple[bytes, str, str, str]]) -> list[Outcome]:
     """Extract a group of articles in a worker, writing their entries as one cache pack."""
     cache: ExtractCache = _WORKER["cache"]
     jobs = [(raw, Path(path), shown, key) for raw, path, shown, key in group]
-    outcomes = list(_extract(jobs, _WORKER["kb"], _WORKER["agencies"], _WORKER["seconds"],
-                             cache))
+    outcomes = list(_extract(jobs, _WORKER["kb"], _WORKER["seconds"], cache))
     cache.flush(compact=False)  # merging packs is left to the parent, once all are written
     return outcomes
 
 
-def _extract(jobs: Iterable[Job], kb: KnowledgeBase, agencies: dict[str, str],
-             seconds: float, cache: ExtractCache) -> Iterator[Outcome]:
+def _extract(jobs: Iterable[Job], kb: KnowledgeBase, seconds: float,
+             cache: ExtractCache) -> Iterator[Outcome]:
     """Outcomes of the jobs, in order; each entry extracted is put in ``cache``."""
     for raw, path, shown, key in jobs:
-        outcome = process_one(raw, path, shown, kb, agencies, seconds)
+        outcome = process_one(raw, path, shown, kb, seconds)
         if isinstance(outcome[1], Entry):
             cache.put(key, outcome[1])
         yield outcome
@@ -244,7 +179,7 @@ def _run(jobs: Sequence[Job], kb: KnowledgeBase, content: Path | None, seconds: 
     """
     count = workers or len(os.sched_getaffinity(0))
     if count < 2 or len(jobs) < (2 if workers else PARALLEL_MIN):
-        yield from _extract(jobs, kb, load_agencies(), seconds, cache)
+        yield from _extract(jobs, kb, seconds, cache)
         return
     fork = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
@@ -258,7 +193,7 @@ def _run(jobs: Sequence[Job], kb: KnowledgeBase, content: Path | None, seconds: 
                 done += len(outcomes)
                 yield from outcomes
     except BrokenProcessPool:  # e.g. spawned from a script without a __main__ guard
-        yield from _extract(jobs[done:], kb, load_agencies(), seconds, cache)
+        yield from _extract(jobs[done:], kb, seconds, cache)
 
 
 def process_files(files: Sequence[Path], root: Path | None, limits: Limits,

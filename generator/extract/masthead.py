@@ -1,19 +1,34 @@
-"""Who published an article, when the text names it.
+"""The masthead of an article: its headline, publisher, publication date and rights notice.
 
-In order of strength: a copyright line ("(c) 2024 Example News. All rights reserved."), a
-dateline credit ("VIENTIANE, July 26 (Reuters) -", "New Delhi, Nov 10 (PTI)"), a byline
-naming the outlet ("By Jane Doe, Example News"), an official statement formula ("The US
-Department of State released the following statement"), an agency credit line ("==Kyodo",
-a last line "The Canadian Press"), an official site's header naming the ministry
-("Ministry of Foreign Affairs of Japan", the .gov banner of a U.S. department) and last
-the site name at the head of a navigation bar ("Example Times | World | Politics").
-"according to Kyodo News" is a source, not a credit, and does not count.
+Who published it, when the text names it, in order of strength: a copyright line ("(c) 2024
+Example News. All rights reserved."), a dateline credit ("VIENTIANE, July 26 (Reuters) -",
+"New Delhi, Nov 10 (PTI)"), a byline naming the outlet ("By Jane Doe, Example News"), an
+official statement formula ("The US Department of State released the following statement"),
+an agency credit line ("==Kyodo", a last line "The Canadian Press"), an official site's
+header naming the ministry ("Ministry of Foreign Affairs of Japan", the .gov banner of a U.S.
+department) and last the site name at the head of a navigation bar ("Example Times | World |
+Politics"). "according to Kyodo News" is a source, not a credit, and does not count. The
+news agencies are the gazetteer's (``knowledge.places``), the site's own when it has one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from generator.extract.dates import (
+    DATELINE,
+    find_dates,
+    find_top_date,
+    find_weekday,
+    is_chrome_date,
+)
+from generator.ingest.sources import DATE_LINE, read_article_text
+from generator.knowledge import load_knowledge
+from generator.models import Evidence, SourceArticle
 
 COPYRIGHT = re.compile(r"(?:Copyright|©|\(c\))\s*(?:\d{4}\s+)?([A-Z][\w.&' -]{1,60}?)"
                        r"(?:\s+\d{4})?(?:[.,]\s|\s*$)", re.IGNORECASE | re.MULTILINE)
@@ -130,3 +145,203 @@ def _nav_bar(text: str, agencies: Mapping[str, str]) -> str | None:
         return None
     site = match["site"].strip()
     return _agency(site, agencies) or site
+
+# Navigation bars ("News | World | Politics"), breadcrumbs ("Home > World") and bylines.
+CHROME_LINE = re.compile(r"\s\|\s|\s>\s|^By\s|^(?:Published|Updated|Posted)\b")
+
+
+DATELINE_LINES = 30
+
+
+# A year the text names ("in September 2021", "since 2022").
+YEAR = re.compile(r"\b(?:in|since|of|from|by|until|(?:Jan|Febr)uary|March|April|May|June|July|"
+                  r"August|(?:Sept|Nov|Dec)ember|October)\s+((?:19|20)\d\d)\b")
+
+
+YEARS_BACK = 12  # a month and day fall on each weekday within this many years
+
+
+DATELINE_SLACK = 2  # days between a dateline and the publication date
+
+
+
+
+CAMEL = re.compile(r"[a-z][A-Z]")
+
+
+RIGHTS = re.compile(r"All rights reserved\.?(?:[^\n]*?may not be (?:published|reproduced)[^\n]*)?",
+                    re.IGNORECASE)
+
+
+def find_leading_date(article_id: str, text: str) -> tuple[dt.date | None, Evidence | None]:
+    """The publication date given by a leading `` date YYYY-MM-DD `` line, if any."""
+    first = text.split("\n", 1)[0]
+    match = DATE_LINE.match(first)
+    if not match:
+        return None, None
+    try:
+        day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None, None
+    return day, Evidence("published", article_id, 1, match[0].strip())
+
+
+def find_publication_date(article_id: str, text: str) -> tuple[dt.date | None,
+                                                                Evidence | None]:
+    """The publication date: a leading ``date`` line, a date near the top, or inferred.
+
+    The inference: a report that says "on Monday" and also gives a full date that fell on
+    a Monday was written that day (wire reports name the weekday within the week).
+    """
+    day, evidence = find_leading_date(article_id, text)
+    if day is not None:
+        return day, evidence
+    lines = text.split("\n")
+    top = find_top_date(lines)
+    if top is not None:
+        value, line, words = top
+        filed = _dateline_date(lines, value)
+        if filed is not None and abs((filed[0] - value).days) > DATELINE_SLACK:
+            # The date at the top is the site's display date, not the story's: the
+            # dateline says when the story was filed.
+            return filed[0], Evidence("published", article_id, filed[1], filed[2])
+        return value, Evidence("published", article_id, line, words)
+    day, evidence = _inferred_publication(article_id, lines)
+    if day is not None:
+        return day, evidence
+    return _dateline_in_context(article_id, lines)
+
+
+def _dateline_in_context(article_id: str, lines: list[str]) -> tuple[dt.date | None,
+                                                                     Evidence | None]:
+    """A dateline without a year ("New Delhi, Nov 20 (PTI) ... on Monday"): the year in
+    which that day fell on the weekday the line names, nearest the latest year the text
+    mentions. Without a weekday or a year in the text the day stays unknown."""
+    years = sorted({m.year for line in lines for m in find_dates(line) if m.year} |
+                   {int(y) for y in YEAR.findall("\n".join(lines))})
+    for number, line in enumerate(lines[:DATELINE_LINES], start=1):
+        match = DATELINE.match(line)
+        dates = find_dates(match["date"]) if match else ()
+        weekday = find_weekday(line[match.end():]) if match else None
+        if not (match and dates and dates[0].year is None and weekday and years):
+            continue
+        mention = dates[0]
+        fits = [d for year in range(years[-1] - YEARS_BACK, years[-1] + YEARS_BACK)
+                for d in [_safe_date(year, mention.month, mention.day)]
+                if d is not None and d.weekday() == weekday[0]]
+        if fits:
+            best = min(fits, key=lambda d: (abs(d.year - years[-1]), -d.year))
+            return best, Evidence("published", article_id, number, match[0].strip())
+    return None, None
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _dateline_date(lines: list[str], reference: dt.date) -> tuple[dt.date, int, str] | None:
+    """The date of the first dateline ("VIENTIANE, July 26 (Reuters) -"), year from
+    ``reference`` (the nearest one not after it)."""
+    for number, line in enumerate(lines[:DATELINE_LINES], start=1):
+        match = DATELINE.match(line)
+        dates = find_dates(match["date"]) if match else ()
+        if dates:
+            value = dates[0].resolve(reference - dt.timedelta(days=7))
+            if value is not None:
+                return _on_weekday(value, line), number, match[0].strip() if match else ""
+    return None
+
+
+def _on_weekday(value: dt.date, line: str) -> dt.date:
+    """``value`` moved back by whole years until it falls on the weekday the line names
+    ("VILNIUS, March 5 (Reuters) - ... on Tuesday"), if it names one."""
+    weekday = find_weekday(line)
+    for years in range(YEARS_BACK):
+        earlier = _safe_year(value, value.year - years)
+        if weekday is None or (earlier is not None and earlier.weekday() == weekday[0]):
+            return earlier or value
+    return value
+
+
+def _safe_year(value: dt.date, year: int) -> dt.date | None:
+    try:
+        return value.replace(year=year)
+    except ValueError:
+        return None
+
+
+def _inferred_publication(article_id: str, lines: list[str]) -> tuple[dt.date | None,
+                                                                      Evidence | None]:
+    lead = next((line for line in lines if len(line.split()) > 8), "")
+    weekday = find_weekday(lead)
+    if weekday is None:
+        return None, None
+    for number, line in enumerate(lines, start=1):
+        if is_chrome_date(lines, number - 1):
+            continue
+        for mention in find_dates(line):
+            value = mention.resolve(None)
+            if value is not None and value.weekday() == weekday[0]:
+                return value, Evidence("published", article_id, number, mention.text)
+    return None, None
+
+
+def find_headline(text: str) -> str | None:
+    """The first line that reads as a headline: 4+ words, short, no final full stop.
+
+    Site chrome above it is skipped: widgets ("71.5 F"), section names ("Press
+    Conferences"), icon-label runs ("ArrowArtboardCreated ...") and bare dates.
+    """
+    lines = text.split("\n")
+    for index, line in enumerate(lines[:12]):
+        line = DATE_LINE.sub("", line).strip() if index == 0 else line.strip()
+        words = line.split()
+        if len(words) < 4 or sum(bool(CAMEL.search(w)) for w in words) > len(words) // 4:
+            continue
+        if CHROME_LINE.search(line) or MINISTRY.match(line):
+            continue
+        dates = find_dates(line)
+        if dates and dates[0].start < 12:
+            continue
+        if len(line) <= 160 and not line.endswith((".", "”", '"', ":")):
+            return line
+        return None
+    return None
+
+
+
+
+
+
+
+
+
+
+def find_rights(text: str) -> str | None:
+    match = RIGHTS.search(text)
+    return match[0].strip() if match else None
+
+
+def with_masthead(article: SourceArticle, agencies: Mapping[str, str]) -> SourceArticle:
+    """``article`` with the headline, publisher, publication date and rights notice its
+    text gives (``agencies``: news-agency credit -> publisher name)."""
+    published, published_evidence = find_publication_date(article.id, article.text)
+    return replace(article, headline=find_headline(article.text),
+                   publisher=find_publisher(article.text, agencies), published=published,
+                   published_evidence=published_evidence, rights=find_rights(article.text))
+
+
+def read_article(path: Path, root: Path | None = None,
+                 agencies: Mapping[str, str] | None = None) -> SourceArticle:
+    """Read one article file (see ``ingest.sources.read_article_text``) with its masthead;
+    ``agencies`` default to the packaged gazetteer's.
+
+    Raises:
+        SourceError: the file is empty, binary, a link, too large or cannot be read.
+    """
+    if agencies is None:
+        agencies = load_knowledge().places.agencies
+    return with_masthead(read_article_text(path, root), agencies)

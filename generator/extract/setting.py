@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from generator.extract.places import Event, Gazetteer
+from generator.knowledge.places import Event, Gazetteer
 from generator.models import Evidence, PersonMention, Sentence
 from generator.support.memo import MEMO_SIZE, TextMemo
 from generator.support.prefilter import quick

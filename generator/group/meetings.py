@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from generator.extract.dates import DATE_BASES
-from generator.extract.places import Gazetteer, same_place
+from generator.extract.places import same_place
 from generator.group.near_duplicates import find_near_duplicates
 from generator.ingest.shingles import Sketch
 from generator.knowledge.people import PeopleDirectory
+from generator.knowledge.places import Gazetteer
 from generator.models import (
     ArticleFacts,
     ArticleRecord,

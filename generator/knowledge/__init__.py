@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from generator.support.fileid import file_identity
 
 if TYPE_CHECKING:  # the extractor is imported only when data is loaded
-    from generator.extract.places import Gazetteer
-    from generator.extract.topics import Taxonomy
     from generator.knowledge.people import PeopleDirectory
+    from generator.knowledge.places import Gazetteer
+    from generator.knowledge.taxonomy import Taxonomy
 
 PACKAGE_DATA = Path(__file__).parent / "data"
 DATA_FILES = ("taxonomy.yaml", "people.yaml", "places.yaml")
@@ -49,9 +49,9 @@ def load_knowledge(content: Path | None = None) -> KnowledgeBase:
     Raises:
         BriefingError: a data file cannot be read or is invalid.
     """
-    from generator.extract.places import load_places
-    from generator.extract.topics import load_taxonomy
     from generator.knowledge.people import load_people
+    from generator.knowledge.places import load_places
+    from generator.knowledge.taxonomy import load_taxonomy
 
     paths = [data_path(name, content) for name in DATA_FILES]
     key = tuple(_identity(path) for path in paths)

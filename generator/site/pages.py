@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from generator.errors import BriefingError
-from generator.ingest.sources import SourceError, find_rights, read_article
+from generator.extract.masthead import find_rights
+from generator.ingest.sources import SourceError, read_article_text
 from generator.models import ArticleRecord, Corpus, Evidence, Problem, RenderedPage
 from generator.site.escape import (
     MarkdownSafe,
@@ -146,10 +147,10 @@ def article_texts(articles: Sequence[ArticleRecord], root: Path) -> dict[str, tu
         if not path.is_relative_to(root.resolve()):
             continue  # a record must not make the site publish a file outside the project
         try:
-            source = read_article(path, root.resolve())
+            source = read_article_text(path, root.resolve())
         except (SourceError, OSError):
             continue
-        if source.rights or find_rights(source.text) or RIGHTS_NOTICE.search(source.text):
+        if find_rights(source.text) or RIGHTS_NOTICE.search(source.text):
             continue
         paragraphs = [" ".join(p.split()) for p in source.text.split("\n\n")]
         texts[article.id] = tuple(p for p in paragraphs if p)

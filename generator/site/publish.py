@@ -31,7 +31,7 @@ from generator.site.pubtext import PublishContext
 from generator.site.views import MeetingView, meeting_views
 
 if TYPE_CHECKING:
-    from generator.extract.topics import Taxonomy
+    from generator.knowledge.taxonomy import Taxonomy
 
 BOOK_TEMPLATE = "book.md.j2"
 BOOK_PATH = "book.md"
