@@ -12,6 +12,7 @@ site: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)
@@ -20,6 +21,7 @@ serve: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 golden: $(STAMP)
 	BRIEFING_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_render.py
