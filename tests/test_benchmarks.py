@@ -14,7 +14,7 @@ import pytest
 
 from generator.extract.masthead import read_article
 from generator.group import meetings as grouping
-from generator.group.meetings import Item, affinity, compatible
+from generator.group.clusters import Item, affinity, compatible
 from generator.knowledge import load_knowledge
 from generator.models import NearDuplicate
 

@@ -184,7 +184,7 @@ def test_keys_depend_on_path_bytes_code_and_data() -> None:
 
 def test_records_ingest_wrote_are_loaded_from_their_memo_and_equal_parsed_ones(
         cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.records import store as records
+    from generator.records import load as records
 
     content = cached / "content"
     pipeline.ingest(cached / "seeds", content, cached)
@@ -214,7 +214,7 @@ def test_the_record_memo_is_read_only_when_a_good_share_of_files_is_new(
         cached: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A live preview loads the records again after each edit: one edited file is parsed,
     the memo of everything ingest wrote is not read for it."""
-    from generator.records import store as records
+    from generator.records import load as records
 
     content = cached / "content"
     pipeline.ingest(cached / "seeds", content, cached)

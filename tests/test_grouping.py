@@ -13,7 +13,8 @@ import pytest
 from generator.extract import article as extract
 from generator.extract.masthead import read_article
 from generator.extract.setting import find_setting
-from generator.group.meetings import group_articles, person_key, same_people, similar_keys
+from generator.group.clusters import person_key, same_people, similar_keys
+from generator.group.meetings import group_articles
 from generator.ingest.inputs import list_article_files
 from generator.knowledge import KnowledgeBase, load_knowledge
 from generator.knowledge.people import load_people
