@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from generator.extract.masthead import read_article
-from generator.group import meetings as grouping
+from generator.group import clusters as grouping
 from generator.group.clusters import Item, affinity, compatible
+from generator.group.near_duplicates import find_near_duplicates
 from generator.knowledge import load_knowledge
 from generator.models import NearDuplicate
 
@@ -48,7 +49,7 @@ def test_corpus_near_duplicates_are_its_copies_and_paraphrases(tmp_path: Path) -
     truth = tmp_path / "truth.json"
     write_corpus(tmp_path / "corpus", 400, seed=7, truth=truth)
     what = json.loads(truth.read_text("utf-8"))
-    near = grouping.find_near_duplicates(
+    near = find_near_duplicates(
         [read_article(p) for p in sorted((tmp_path / "corpus").iterdir())])
     pairs = {(key, other.id) for key, found in near.items() for other in found}
     made = [(key, item["of"]) for key, item in what.items() if item["of"]]
@@ -156,7 +157,7 @@ def test_blocked_grouping_equals_unblocked(tmp_path: Path) -> None:
     from generator.extract.article import extract_facts
 
     facts = [extract_facts(read_article(p), kb) for p in sorted(tmp_path.iterdir())]
-    near = grouping.find_near_duplicates([f.article for f in facts])
+    near = find_near_duplicates([f.article for f in facts])
     canon = grouping.canonical_names(facts)
     items = [grouping._item(f.article.id, m, canon) for f in facts for m in f.meetings]
     blocked = grouping.cluster(items, near, kb.places)

@@ -10,7 +10,8 @@ from test_scale import TAXONOMY, TEMPLATES, Knowledge, meeting
 
 from generator.models import ArticleRecord, Corpus, RenderedPage
 from generator.site.memo import PageMemo, templates_digest
-from generator.site.pages import PAGE_SIZE, render_pages
+from generator.site.pages import render_pages
+from generator.site.paginate import PAGE_SIZE
 from generator.site.publish import BOOK_PART, BOOK_PATH, publish_pages
 
 COUNT = 3 * PAGE_SIZE  # enough for paged years, topics, people and book parts

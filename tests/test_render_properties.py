@@ -33,7 +33,6 @@ from generator.models import (
     Quote,
     QuoteVariant,
 )
-from generator.site.check import check_html
 from generator.site.escape import (
     HTML_ENTITIES,
     LINE_START,
@@ -41,6 +40,7 @@ from generator.site.escape import (
     WHITESPACE,
     md_inline,
 )
+from generator.site.htmlscan import check_html
 from generator.site.pages import render_pages
 from generator.site.publish import render_book
 

@@ -25,7 +25,8 @@ from generator.models import (
     Participant,
     RenderedPage,
 )
-from generator.site.pages import PAGE_SIZE, RECENT_MEETINGS, RECENT_ON_PAGE, render_pages
+from generator.site.pages import render_pages
+from generator.site.paginate import PAGE_SIZE, RECENT_MEETINGS, RECENT_ON_PAGE
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 TOPICS = ("ukraine-russia", "china", "g7", "climate", "trade", "energy", "korea", "sanctions")

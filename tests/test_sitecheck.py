@@ -15,13 +15,8 @@ import pytest
 
 from generator.models import Problem
 from generator.site import check as sitecheck
-from generator.site.check import (
-    BackgroundChecks,
-    check_html,
-    check_search_index,
-    check_site,
-    theme_inline_scripts,
-)
+from generator.site.check import BackgroundChecks, check_html, check_search_index, check_site
+from generator.site.htmlscan import theme_inline_scripts
 
 if TYPE_CHECKING:
     from conftest import BuiltSite, SiteProject

@@ -18,15 +18,8 @@ from generator.site.atom import site_feed, topic_feeds
 from generator.site.export import export_csv, export_json
 from generator.site.ical import CALENDAR_PATH, calendar_text
 from generator.site.memo import PageMemo, templates_digest
-from generator.site.pages import (
-    Memo,
-    TopicTitles,
-    date_order,
-    make_environment,
-    remembered,
-    year_label,
-    year_path,
-)
+from generator.site.pages import Memo, TopicTitles, date_order, make_environment, remembered
+from generator.site.paginate import year_label, year_path
 from generator.site.pubtext import PublishContext
 from generator.site.views import MeetingView, meeting_views
 
