@@ -91,23 +91,6 @@ def test_edited_field_kept_on_same_seeds(tmp_path: Path) -> None:
     assert report.written == ()
 
 
-def test_states_kept_one_file_per_record_are_read_and_replaced(tmp_path: Path) -> None:
-    """A content folder from a version that kept a state file per record keeps its edits."""
-    path = first_ingest(tmp_path)
-    ledger = tmp_path / ".state" / "records.json"
-    for kind, states in json.loads(ledger.read_text()).items():
-        (tmp_path / ".state" / kind).mkdir()
-        for key, state in states.items():
-            (tmp_path / ".state" / kind / f"{key}.json").write_text(json.dumps(state))
-    ledger.unlink()
-    edit(path, "title: Hayashi–Blinken meeting in Melbourne", "title: Talks in Melbourne")
-    report = save_ingest(tmp_path, [meeting()],
-                         [article("000_a", MEETING_ID), article("001_b", MEETING_ID)])
-    assert report.conflicts == () and len(report.kept_edits) == 1
-    assert sorted(p.name for p in (tmp_path / ".state").iterdir()) == ["records.json"]
-    assert set(json.loads(ledger.read_text())["articles"]) == {"000_a", "001_b"}
-
-
 def test_edited_field_kept_on_changed_seeds_and_conflict_reported(tmp_path: Path) -> None:
     path = first_ingest(tmp_path)
     edit(path, "date: 2022-02-11", "date: 2022-02-12")

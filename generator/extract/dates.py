@@ -255,8 +255,3 @@ def find_top_date(lines: Sequence[str], limit: int = 6) -> tuple[dt.date, int, s
         if value is not None:
             return value, index + 1, mentions[0].text
     return None
-
-
-def month_name(month: int) -> str:
-    """English month name for 1..12."""
-    return MONTH_NAMES[month - 1]

@@ -65,11 +65,6 @@ SEPARATE = quick(r"\bseparate(?:ly)?\b|\b(?:earlier|later) (?:in the day|that da
                  re.IGNORECASE)
 
 
-def name_tokens(person: PersonMention) -> set[str]:
-    """Words that name a person in a sentence (family and given names, as written)."""
-    return set(_name_words(person.name))
-
-
 @lru_cache(maxsize=MEMO_SIZE)
 def _name_words(name: str) -> frozenset[str]:
     words = NAME_WORD.findall(name)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -38,37 +37,11 @@ def ledger_path(content: Path) -> Path:
     return content / STATE / LEDGER
 
 
-def state_path(content: Path, kind: str, key: str) -> Path:
-    """Where earlier versions kept the state of one record."""
-    return content / STATE / kind / f"{key}.json"
-
-
-def read_state(path: Path) -> dict[str, Any] | None:
-    """One state file of an earlier version, or None when missing or unreadable."""
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return state if isinstance(state, dict) else None
-
-
-def _legacy_states(content: Path, kind: str) -> dict[str, dict[str, Any]]:
-    folder = content / STATE / kind
-    found = {}
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else ():
-        state = read_state(path)
-        if state is not None:
-            found[path.stem] = state
-    return found
-
-
 def read_states(content: Path) -> States:
     """Every record's state, by kind and id (empty when there is none or it is unreadable:
     then every value that differs from what ingest finds counts as a person's edit)."""
     try:
         data = json.loads(ledger_path(content).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {kind: _legacy_states(content, kind) for kind in KINDS}
     except (OSError, ValueError):
         data = {}
     data = data if isinstance(data, dict) else {}
@@ -90,12 +63,6 @@ def ledger_text(states: States) -> str:
                  for key, value in sorted(states.get(kind, {}).items())]
         parts.append(f'"{kind}":{{\n' + ",\n".join(lines) + "\n}" if lines else f'"{kind}":{{}}')
     return "{" + ",\n".join(parts) + "}\n"
-
-
-def drop_legacy_states(content: Path) -> None:
-    """Remove the per-record state files of earlier versions (``records.json`` has them)."""
-    for kind in KINDS:
-        shutil.rmtree(content / STATE / kind, ignore_errors=True)
 
 
 def digest_bytes(raw: bytes | None) -> str | None:

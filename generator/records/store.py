@@ -42,7 +42,6 @@ from generator.records.schema import (
 from generator.records.state import (
     States,
     digest_bytes,
-    drop_legacy_states,
     effective_state,
     ledger_path,
     ledger_text,
@@ -260,7 +259,6 @@ def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
                 unchanged += 1
             kept_edits += rendered.kept
             conflicts += rendered.conflicts
-    drop_legacy_states(content)
     removed = []
     for kind, key in plan.removals:
         (content / kind / f"{key}.md").unlink(missing_ok=True)

@@ -183,13 +183,6 @@ def neighbour_links(views: Sequence[MeetingView]
     return links
 
 
-def link_neighbours(views: Sequence[MeetingView]) -> list[MeetingView]:
-    """Each dated meeting with the previous and next dated meeting of the same counterparts."""
-    links = neighbour_links(views)
-    return [dataclasses.replace(v, previous=links[v.record.id][0], next=links[v.record.id][1])
-            if v.record.id in links else v for v in views]
-
-
 def meeting_link(view: MeetingView | None) -> MeetingLink | None:
     if view is None:
         return None
@@ -285,7 +278,8 @@ class _ViewMemo:
         return view
 
     def link(self, views: Sequence[MeetingView]) -> list[MeetingView]:
-        """``link_neighbours``, reusing each linked view whose links are unchanged."""
+        """Each dated meeting with the previous and next dated meeting of the same counterparts
+        (see ``neighbour_links``), reusing each linked view whose links are unchanged."""
         links = neighbour_links(views)
         used: dict[int, tuple[tuple[object, ...], MeetingView]] = {}
         result = []

@@ -148,16 +148,6 @@ def plain(text: str) -> bool:
     return text.isascii() or _TWIN.search(text) is None
 
 
-def lowered(text: str) -> str | None:
-    """``text`` lower-cased, or None when it is not ``plain`` (a prefilter cannot be used)."""
-    last = _LAST[0]
-    if last[0] is text:
-        return last[1]
-    low = text.lower() if text.isascii() or _TWIN.search(text) is None else None
-    _LAST[0] = (text, low)
-    return low
-
-
 def any_in(words: frozenset[str], low: str) -> bool:
     """Whether the lower-case text ``low`` holds one of ``words``."""
     for word in words:  # noqa: SIM110 - a plain loop is faster than any() here
