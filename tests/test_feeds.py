@@ -18,7 +18,7 @@ from generator.knowledge.taxonomy import Taxonomy, Topic
 from generator.models import Corpus, Location, MeetingRecord, Participant
 from generator.records.store import load_corpus
 from generator.site.atom import FEED_CAP, site_feed, topic_feeds
-from generator.site.ical import calendar_text, escape_text, fold
+from generator.site.ical import calendar_text
 from generator.site.pubtext import PublishContext
 
 DATA = Path(__file__).resolve().parent / "data" / "pub_hostile"
@@ -203,12 +203,26 @@ def test_calendar_lines_are_crlf_and_folded_at_75_octets() -> None:
     text.encode("utf-8")  # folding never splits a character into invalid UTF-8
 
 
-def test_fold_and_escape_units() -> None:
-    line = "SUMMARY:" + "é" * 100
-    folded = fold(line)
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == line
-    assert escape_text('a\\b;c,d\ne') == "a\\\\b\\;c\\,d\\ne"
+def unfold(text: str) -> list[str]:
+    """The content lines of a calendar, folded lines joined again (RFC 5545 3.1)."""
+    return text.replace("\r\n ", "").split("\r\n")[:-1]
+
+
+@pytest.mark.parametrize("title", ["A" * 300, "é" * 100, "林" * 60 + "🌏" * 5])
+def test_long_titles_fold_at_75_octets_and_unfold_whole(title: str) -> None:
+    c = corpus()
+    long = dataclasses.replace(c.meetings[0], title=title)
+    text = calendar_text((long,), context(c), environ={})
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    assert f"SUMMARY:{title}" in unfold(text)
+
+
+def test_text_values_are_escaped() -> None:
+    c = corpus()
+    odd = dataclasses.replace(c.meetings[0], title="a\\b;c,d\ne")
+    text = calendar_text((odd,), context(c), environ={})
+    assert "SUMMARY:a\\\\b\\;c\\,d e" in unfold(text)  # the line break was cleaned away
+    assert str(events(text)[0]["SUMMARY"]) == "a\\b;c,d e"
 
 
 def test_calendar_dtstamp_follows_source_date_epoch() -> None:

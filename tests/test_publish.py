@@ -207,25 +207,3 @@ def test_book_prints_one_brief_per_page_without_navigation(book_site: Path) -> N
 def pdf_pages(pdf: bytes) -> int:
     """How many pages a PDF written by Chromium has (its page objects are not compressed)."""
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-
-
-def test_calendar_lines_fold_at_75_octets() -> None:
-    from generator.site.ical import fold
-
-    assert fold("A" * 75) == "A" * 75
-    assert fold("A" * 76) == "A" * 75 + "\r\n " + "A"
-    folded = fold("é" * 40)  # two octets each: 37 fit on the first line
-    assert folded.split("\r\n ")[0] == "é" * 37
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-
-
-def test_ascii_folding_matches_octet_folding() -> None:
-    from generator.site.ical import fold
-
-    for size in (74, 75, 76, 149, 150, 151, 300):
-        line = "".join(chr(65 + i % 26) for i in range(size))
-        folded = fold(line)
-        assert folded.replace("\r\n ", "") == line
-        parts = folded.split("\r\n ")
-        assert len(parts[0]) == min(size, 75) and all(len(p) <= 74 for p in parts[1:])
-        assert all(parts[:-1]) and all(len(p) == 74 for p in parts[1:-1])

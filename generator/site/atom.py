@@ -1,16 +1,22 @@
-"""Atom feeds of meetings (RFC 4287), written with ElementTree: site-wide and per topic.
+"""Atom feeds of meetings (RFC 4287), written with ``feedgen``: site-wide and per topic.
 
 Every value is record text, so it only ever lands in element text or attribute values, which
-ElementTree escapes; summaries are ``type="text"``, never HTML. Entries are dated by the
-meeting (no wall clock), so the same records always give the same bytes.
+lxml escapes; summaries are ``type="text"``, never HTML. Every date is set from the meetings
+(feedgen would otherwise stamp the feed and each entry with the wall clock), entries are added
+in order, and the generator is named without a version, so the same records always give the
+same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import posixpath
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
+
+from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from generator.models import MeetingRecord
 from generator.site.pages import page_slug, topic_title
@@ -22,7 +28,6 @@ from generator.site.pubtext import (
     summary_text,
 )
 
-ATOM = "http://www.w3.org/2005/Atom"
 FEED_CAP = 50
 SITE_AUTHOR = "Briefing"
 EPOCH = dt.date(1970, 1, 1)
@@ -45,36 +50,38 @@ def feed_meetings(meetings: Iterable[MeetingRecord], ctx: PublishContext
     return dated[:FEED_CAP]
 
 
-def timestamp(day: dt.date) -> str:
-    """An RFC 3339 date-time for a day: midnight UTC."""
-    return f"{day.isoformat()}T00:00:00Z"
+def midnight(day: dt.date) -> dt.datetime:
+    """Midnight UTC of ``day`` (feedgen wants aware date-times)."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    """Append a child element with optional text and attributes (in the order given)."""
-    child = ET.SubElement(parent, tag, attrs)
-    if text is not None:
-        child.text = text
-    return child
+class EntryLinkType(BaseEntryExtension):
+    """Puts ``rel`` and ``type`` back on an entry's link: feedgen 1.0 writes its ``href`` only
+    (lkiesow/python-feedgen#135). An entry's one link is always its meeting page."""
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        """Mark each ``<link>`` of ``entry`` without a ``rel`` as the HTML alternate."""
+        for link in entry.iterchildren("link"):
+            if link.get("rel") is None:
+                link.set("rel", "alternate")
+                link.set("type", "text/html")
+        return entry
 
 
-def add_entry(feed: ET.Element, day: dt.date, record: MeetingRecord, ctx: PublishContext,
-              folder: str) -> None:
-    """One ``<entry>``: title, link, id, updated, summary, authors, categories."""
-    entry = add(feed, "entry")
-    add(entry, "title", clean(record.title) or record.id, type="text")
-    add(entry, "link", rel="alternate", type="text/html",
-        href=ctx.url(meeting_path(record), folder))
-    add(entry, "id", ctx.tag(f"meeting/{record.id}"))
-    add(entry, "updated", timestamp(day))
+def fill_entry(entry: FeedEntry, day: dt.date, record: MeetingRecord, ctx: PublishContext,
+               folder: str) -> None:
+    """Set one entry's title, link, id, dates, authors, categories and summary."""
+    entry.title(clean(record.title) or record.id)
+    entry.link(rel="alternate", type="text/html", href=ctx.url(meeting_path(record), folder))
+    entry.id(ctx.tag(f"meeting/{record.id}"))
+    entry.updated(midnight(day))
     if record.date is not None:
-        add(entry, "published", timestamp(record.date))
+        entry.published(midnight(record.date))
     for name in publishers(record, ctx.articles) or [SITE_AUTHOR]:
-        add(add(entry, "author"), "name", name)
+        entry.author(name=name)
     for topic in sorted(set(record.topics)):
-        add(entry, "category", term=clean(topic),
-            label=clean(topic_title(ctx.taxonomy, topic)))
-    add(entry, "summary", summary_text(record, ctx.taxonomy), type="text")
+        entry.category(term=clean(topic), label=clean(topic_title(ctx.taxonomy, topic)))
+    entry.summary(summary_text(record, ctx.taxonomy), type="text")
 
 
 def atom_feed(path: str, title: str, alternate: str, ident: str,
@@ -110,20 +117,20 @@ _FEEDS: dict[str, tuple[tuple[object, ...], str]] = {}
 def _feed_text(path: str, title: str, alternate: str, ident: str,
                entries: Sequence[tuple[dt.date, MeetingRecord]], ctx: PublishContext) -> str:
     folder = posixpath.dirname(path)
-    feed = ET.Element("feed", {"xmlns": ATOM})
-    add(feed, "title", clean(title), type="text")
-    add(feed, "id", ctx.tag(ident))
-    add(feed, "updated", timestamp(entries[0][0] if entries else EPOCH))
-    add(feed, "link", rel="alternate", type="text/html", href=ctx.url(alternate, folder))
+    feed = FeedGenerator()
+    feed.title(clean(title))
+    feed.id(ctx.tag(ident))
+    feed.updated(midnight(entries[0][0] if entries else EPOCH))
+    feed.link(rel="alternate", type="text/html", href=ctx.url(alternate, folder))
     if ctx.site_url:
-        add(feed, "link", rel="self", type="application/atom+xml", href=ctx.url(path, folder))
-    add(add(feed, "author"), "name", SITE_AUTHOR)
-    add(feed, "generator", "Briefing")
+        feed.link(rel="self", type="application/atom+xml", href=ctx.url(path, folder))
+    feed.author(name=SITE_AUTHOR)
+    feed.generator("Briefing")  # no version or URI: the bytes do not change with feedgen's
+    feed.register_extension("briefing", BaseExtension, EntryLinkType, atom=True, rss=False)
     for day, record in entries:
-        add_entry(feed, day, record, ctx, folder)
-    ET.indent(feed, space="  ")
-    body = ET.tostring(feed, encoding="unicode", short_empty_elements=True)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
+        fill_entry(feed.add_entry(order="append"), day, record, ctx, folder)
+    xml: bytes = feed.atom_str(pretty=True, encoding="UTF-8")
+    return xml.decode("utf-8")
 
 
 def site_feed(meetings: Sequence[MeetingRecord], ctx: PublishContext) -> tuple[str, str]:

@@ -2,7 +2,7 @@
 
 Feeds and the calendar carry text, not Markdown, so record values are only cleaned here
 (whitespace collapsed, characters XML 1.0 forbids removed); each writer escapes for its own
-format (ElementTree for XML, RFC 5545 escaping for iCalendar).
+format (feedgen for the Atom feeds, icalendar for the calendar).
 """
 
 from __future__ import annotations
