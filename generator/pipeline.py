@@ -14,14 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import BriefingError
-from generator.ingest import inputs as seedscan
-from generator.ingest.inputs import shown_path
+from generator.ingest.run import IngestRun, ingest_run
 from generator.knowledge import KnowledgeBase, load_knowledge
-from generator.knowledge.settings import Limits, load_limits
 from generator.models import Corpus, Problem, RenderedPage
 from generator.support.cache import ExtractCache, cache_root, collector_paused, version_key
-from generator.support.cache import package_version as code_version
-from generator.support.lock import content_lock
 
 if TYPE_CHECKING:
     from generator import evaluate as evaluate_mod
@@ -29,9 +25,6 @@ if TYPE_CHECKING:
     from generator.records.review import ReviewItem
     from generator.site.memo import PageMemo
 
-STATE_FILE = Path(".state") / "inputs.json"
-# each article file's digest, by its inode, size and times: unchanged files are not read
-DIGESTS_FILE = Path(".state") / "article-digests.json"
 EXPORT_FORMATS = ("json", "csv")
 
 
@@ -55,13 +48,10 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
     """Turn every article in ``seeds`` into records under ``content``.
 
     Nothing is redone when no article, data file or code changed since the last run
-    (unless ``force``). Analyst edits in ``content`` are kept (see ``records.save_ingest``).
-    Only one ingest runs at a time per content folder (see ``generator.support.lock``). Files that
+    (unless ``force``). Analyst edits in ``content`` are kept (see ``records.store``).
+    Only one ingest runs at a time per content folder (see ``ingest.run``). Files that
     cannot be read, and articles whose extraction fails or runs over the time budget, are
-    skipped and reported (``IngestReport.skipped``); the rest are ingested. Articles are
-    read and extracted in a pool of processes (one per core) when there are many, and an
-    article whose bytes, data files and code are unchanged is taken from the extraction
-    cache (see ``generator.support.cache``) instead of being extracted again.
+    skipped and reported (``IngestReport.skipped``); the rest are ingested.
 
     Args:
         seeds: folder of article files.
@@ -75,80 +65,40 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
         BriefingError: another ingest still runs after the wait (``LockBusy``), or the
             settings or data files cannot be used.
     """
-    content.mkdir(parents=True, exist_ok=True)
-    limits = load_limits(content)
-    wait = limits.lock_seconds if lock_seconds is None else lock_seconds
-    with content_lock(content, wait, shown=shown_path(content, root)):
-        seedscan.remove_stale_temps(content)
-        files, unreadable = seedscan.scan_seeds(seeds, root, limits.max_article_bytes)
-        code = code_version()
-        inputs = seedscan.take_inputs(code, files, unreadable, content,
-                                      *_known_digests(content), root=root)
-        fingerprint = inputs.fingerprint
-        state = content / STATE_FILE
-        previous = json.loads(state.read_text("utf-8")) if state.is_file() else {}
-        if not force and previous.get("fingerprint") == fingerprint:
-            if inputs.hashed:  # files looked changed but were not: remember them as read
-                _save_digests(content, inputs)
-            skipped = tuple(Problem(**p) for p in previous.get("skipped", []))
-            return IngestReport(previous.get("articles", 0), previous.get("meetings", 0),
-                                skipped, None)
+    with ingest_run(seeds, content, root, lock_seconds) as run:
+        if run.unchanged and not force:
+            run.remember_digests()
+            return IngestReport(*run.last_counts(), None)
         # the facts, records and texts live until the save is done, and make no reference
         # cycles: the collector would scan them again and again for nothing (a tenth of a
         # cold ingest of 10,000 articles). Forked extraction workers inherit the pause.
         # They are freed (by reference counting) before it ends: else the collector's
         # first run after it would scan every one of them, made while it was off.
         with collector_paused():
-            counts, problems, report = _extract_group_save(files, unreadable, root, limits,
-                                                           content, code, workers)
-        summary = {"fingerprint": fingerprint, "articles": counts[0], "meetings": counts[1],
-                   "skipped": [{"path": p.path, "message": p.message, "line": p.line,
-                                "column": p.column} for p in problems]}
-        from generator.records import store as records
-
-        records.atomic_write(state, json.dumps(summary, indent=1, sort_keys=True) + "\n")
-        _save_digests(content, inputs)
-    return IngestReport(counts[0], counts[1], tuple(problems), report)
+            articles, meetings, problems, saved = _extract_group_save(run, workers)
+        run.finish(articles, meetings, problems)
+    return IngestReport(articles, meetings, tuple(problems), saved)
 
 
-def _extract_group_save(files: list[Path], unreadable: list[Problem], root: Path | None,
-                        limits: Limits, content: Path, code: str, workers: int | None,
-                        ) -> tuple[tuple[int, int], list[Problem], records.SaveReport]:
-    """Extract (or take from the cache), group and save: the records' counts (articles,
-    meetings), the problems of every file skipped, and what the save did."""
-    from generator.extract import batch as intake
+def _extract_group_save(run: IngestRun, workers: int | None
+                        ) -> tuple[int, int, list[Problem], records.SaveReport]:
+    """The story of an ingest: read and extract every article (in a pool of processes,
+    unchanged ones from the extraction cache), group the articles into meetings, and
+    save the records (keeping hand edits). Returns the counts of article and meeting
+    records, the problems of every file skipped, and what the save did."""
+    from generator.extract import batch
     from generator.group.meetings import group_articles
     from generator.records import store as records
 
-    kb = load_knowledge(content)
-    cache = ExtractCache(cache_root(), version_key(code, intake.data_digest(content)))
-    found = intake.process_files(files, root, limits, kb, cache, content, workers)
+    kb = load_knowledge(run.content)
+    cache = ExtractCache(cache_root(), version_key(run.code, batch.data_digest(run.content)))
+    found = batch.process_files(run.files, run.root, run.limits, kb, cache, run.content,
+                                workers)
     cache.prune()
-    problems = sorted(unreadable + found.problems, key=lambda p: (p.path, p.message))
-    meetings, article_records = group_articles(found.facts, kb, found.sketches)
-    report = records.save_ingest(content, meetings, article_records)
-    return (len(article_records), len(meetings)), problems, report
-
-
-def _known_digests(content: Path) -> tuple[seedscan.FileDigests, int]:
-    """The article digests the last ingest took, and when (none when unreadable)."""
-    try:
-        kept = json.loads((content / DIGESTS_FILE).read_text("utf-8"))
-        files, taken = kept["files"], kept["taken_ns"]
-    except (OSError, ValueError, TypeError, KeyError):
-        return {}, 0
-    if not isinstance(files, dict) or not isinstance(taken, int):
-        return {}, 0
-    return {name: entry for name, entry in files.items()
-            if isinstance(entry, list) and len(entry) == 5}, taken
-
-
-def _save_digests(content: Path, inputs: seedscan.Inputs) -> None:
-    from generator.support.yamlio import atomic_write
-
-    atomic_write(content / DIGESTS_FILE,
-                 json.dumps({"taken_ns": inputs.taken_ns, "files": inputs.digests},
-                            sort_keys=True, separators=(",", ":")) + "\n")
+    meetings, articles = group_articles(found.facts, kb, found.sketches)
+    saved = records.save_ingest(run.content, meetings, articles)
+    problems = sorted([*run.unreadable, *found.problems], key=lambda p: (p.path, p.message))
+    return len(articles), len(meetings), problems, saved
 
 
 def load(content: Path) -> tuple[Corpus, KnowledgeBase]:

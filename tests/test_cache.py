@@ -85,7 +85,9 @@ def test_a_changed_data_file_or_code_invalidates(cached: Path,
     pipeline.ingest(cached / "seeds", cached / "content", cached, workers=1)
     assert len(seen) == 5
     seen.clear()
-    monkeypatch.setattr(pipeline, "code_version", lambda: "another version of the code")
+    from generator.ingest import run
+
+    monkeypatch.setattr(run, "package_version", lambda: "another version of the code")
     pipeline.ingest(cached / "seeds", cached / "content", cached, workers=1)
     assert len(seen) == 5
 

@@ -24,7 +24,7 @@ import pytest
 from generator import pipeline
 from generator.knowledge import load_knowledge
 from generator.records import store as records
-from generator.support import yamlio
+from generator.support import files
 
 ROOT = Path(__file__).resolve().parents[1]
 CITIES = ("Canberra", "Tokyo", "Paris", "Berlin", "Ottawa", "Seoul", "Manila", "Jakarta")
@@ -141,7 +141,7 @@ def test_crash_at_every_write_then_newer_articles_give_the_clean_result(
     write_seeds(clean / "seeds", SMALL, 2)
     pipeline.ingest(clean / "seeds", clean / "content", clean)
     expected = snapshot(clean / "content")
-    real, real_rename = records.atomic_write, yamlio._rename
+    real_rename = files._rename
     point = 0
     while True:
         project = tmp_path / f"crash{point}"
@@ -155,16 +155,11 @@ def test_crash_at_every_write_then_newer_articles_give_the_clean_result(
             if calls > limit:
                 raise Crash
 
-        def crashing(path: Path, data: str | bytes) -> bool:
-            crash_at()
-            return real(path, data)
-
         def crashing_rename(source: Path, target: Path) -> None:
             crash_at()
             real_rename(source, target)
 
-        monkeypatch.setattr(records, "atomic_write", crashing)
-        monkeypatch.setattr(yamlio, "_rename", crashing_rename)
+        monkeypatch.setattr(files, "_rename", crashing_rename)
         try:
             pipeline.ingest(project / "seeds", project / "content", project, force=True)
         except Crash:
@@ -172,8 +167,7 @@ def test_crash_at_every_write_then_newer_articles_give_the_clean_result(
         else:
             break  # every write point has been crashed at
         finally:
-            monkeypatch.setattr(records, "atomic_write", real)
-            monkeypatch.setattr(yamlio, "_rename", real_rename)
+            monkeypatch.setattr(files, "_rename", real_rename)
         write_seeds(project / "seeds", SMALL, 2)
         report = pipeline.ingest(project / "seeds", project / "content", project)
         assert snapshot(project / "content") == expected, f"crash at write {point}"

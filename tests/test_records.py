@@ -37,6 +37,7 @@ from generator.records.store import (
     render_record,
     save_ingest,
 )
+from generator.support import files
 from generator.support.yamlio import split_front_matter
 
 DATA = Path(__file__).parent / "data"
@@ -239,7 +240,7 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path,
 
     def broken_replace(src: object, dst: object) -> None:
         raise OSError("disk full")
-    monkeypatch.setattr(os, "replace", broken_replace)
+    monkeypatch.setattr(files, "_rename", broken_replace)
     with pytest.raises(OSError):
         atomic_write(path, "new")
     assert path.read_text() == "old"

@@ -14,6 +14,7 @@ from conftest import names_read
 
 from generator import pipeline
 from generator.ingest import inputs as seedscan
+from generator.ingest.run import DIGESTS_FILE
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 LATER = 10 * seedscan.SETTLED_NS  # digests taken this long after the files were written
@@ -83,9 +84,9 @@ def test_a_second_ingest_with_nothing_changed_reads_no_article(
         seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     content = seeds.parent / "content"
     pipeline.ingest(seeds, content, seeds.parent, workers=1)
-    kept = json.loads((content / pipeline.DIGESTS_FILE).read_text("utf-8"))
+    kept = json.loads((content / DIGESTS_FILE).read_text("utf-8"))
     kept["taken_ns"] = time.time_ns() + LATER  # as if taken well after the files were written
-    (content / pipeline.DIGESTS_FILE).write_text(json.dumps(kept), "utf-8")
+    (content / DIGESTS_FILE).write_text(json.dumps(kept), "utf-8")
     read = names_read(monkeypatch, Path, "read_bytes")
     assert pipeline.ingest(seeds, content, seeds.parent, workers=1).up_to_date
     assert not set(read) & {p.name for p in seeds.iterdir()}
@@ -104,9 +105,9 @@ def test_an_edited_article_is_ingested_again(seeds: Path) -> None:
 def test_unreadable_digests_are_ignored(seeds: Path, kept: str) -> None:
     content = seeds.parent / "content"
     pipeline.ingest(seeds, content, seeds.parent, workers=1)
-    (content / pipeline.DIGESTS_FILE).write_text(kept, "utf-8")
+    (content / DIGESTS_FILE).write_text(kept, "utf-8")
     assert pipeline.ingest(seeds, content, seeds.parent, workers=1).up_to_date
-    again = json.loads((content / pipeline.DIGESTS_FILE).read_text("utf-8"))
+    again = json.loads((content / DIGESTS_FILE).read_text("utf-8"))
     assert sorted(again["files"]) == sorted(f"seeds/{p.name}" for p in seeds.glob("*.txt"))
 
 

@@ -18,7 +18,7 @@ from generator.ingest.textclean import printable
 from generator.knowledge import DATA_FILES, data_path
 from generator.knowledge.settings import MAX_ARTICLE_BYTES, SETTINGS
 from generator.models import Problem
-from generator.support.fileid import file_identity
+from generator.support.files import file_identity
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".md")
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.support.fileid import file_identity
+from generator.support.files import file_identity
 
 if TYPE_CHECKING:  # the extractor is imported only when data is loaded
     from generator.knowledge.people import PeopleDirectory

@@ -25,7 +25,7 @@ from generator.support.cache import (
     package_version,
     version_key,
 )
-from generator.support.fileid import file_identity
+from generator.support.files import file_identity
 
 KINDS = ("articles", "meetings")
 

@@ -53,7 +53,7 @@ from generator.support.cache import (
     RecordMemo,
     RecordMemos,
 )
-from generator.support.yamlio import BatchWrite, atomic_write
+from generator.support.files import BatchWrite, atomic_write
 
 __all__ = ["SaveReport", "article_from_fields", "article_to_fields", "atomic_write",
            "check_content", "load_corpus", "meeting_from_fields", "meeting_to_fields",

@@ -57,8 +57,8 @@ from generator.site.views import (
     page_slug,
     topic_title,
 )
+from generator.support.files import BatchWrite
 from generator.support.pool import fork_map
-from generator.support.yamlio import BatchWrite
 
 if TYPE_CHECKING:
     from generator.knowledge import KnowledgeBase

@@ -20,14 +20,13 @@ import os
 import pickle
 import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.models import ArticleFacts
-from generator.support.fileid import file_identity
+from generator.support.files import atomic_write, file_identity
 
 if TYPE_CHECKING:
     from generator.ingest.shingles import Sketch
@@ -85,17 +84,10 @@ def collector_paused() -> Iterator[None]:
 
 
 def write_pickle(path: Path, value: object) -> None:
-    """Pickle ``value`` into ``path`` atomically (a temporary file beside it, then renamed);
-    a failure to write only costs speed, so it is ignored."""
+    """Pickle ``value`` into ``path`` atomically, not flushed to disk (a crash loses an
+    entry whole, which costs only speed); a failure to write is ignored for the same reason."""
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, path)
-        finally:
-            Path(temp).unlink(missing_ok=True)
+        atomic_write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
 
 
 def package_version() -> str:

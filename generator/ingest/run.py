@@ -1,0 +1,119 @@
+"""What surrounds one ingest, so that the pipeline shows only its story: the content lock,
+the scan of the article files, the fingerprint that says whether anything changed since the
+last run, and the state that remembers that run.
+
+``content/.state/inputs.json`` holds the last run's fingerprint, counts and skipped files;
+``content/.state/article-digests.json`` each article file's digest by its inode, size and
+times, so that unchanged files are not read to fingerprint them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.ingest.inputs import (
+    FileDigests,
+    Inputs,
+    remove_stale_temps,
+    scan_seeds,
+    shown_path,
+    take_inputs,
+)
+from generator.knowledge.settings import Limits, load_limits
+from generator.models import Problem
+from generator.support.cache import package_version
+from generator.support.files import atomic_write
+from generator.support.lock import content_lock
+
+STATE_FILE = Path(".state") / "inputs.json"
+DIGESTS_FILE = Path(".state") / "article-digests.json"
+
+
+@dataclass(frozen=True)
+class IngestRun:
+    """One ingest under way: the files to read, and what the last run left."""
+
+    content: Path
+    root: Path | None
+    limits: Limits
+    code: str  # the package's code version
+    files: tuple[Path, ...]  # readable article files, sorted
+    unreadable: tuple[Problem, ...]  # files skipped unread
+    inputs: Inputs
+    previous: dict[str, object]  # the last run's summary (empty when none)
+
+    @property
+    def unchanged(self) -> bool:
+        """Whether no article, data file, setting or code changed since the last run."""
+        return self.previous.get("fingerprint") == self.inputs.fingerprint
+
+    def last_counts(self) -> tuple[int, int, tuple[Problem, ...]]:
+        """The last run's articles, meetings and skipped files."""
+        skipped = self.previous.get("skipped")
+        problems = tuple(Problem(**p) for p in skipped if isinstance(p, dict)) \
+            if isinstance(skipped, list) else ()
+        articles, meetings = self.previous.get("articles", 0), self.previous.get("meetings", 0)
+        return (articles if isinstance(articles, int) else 0,
+                meetings if isinstance(meetings, int) else 0, problems)
+
+    def remember_digests(self) -> None:
+        """Keep the article files' digests, when some had to be read this time."""
+        if self.inputs.hashed:
+            _save_digests(self.content, self.inputs)
+
+    def finish(self, articles: int, meetings: int, problems: list[Problem]) -> None:
+        """Remember this run: its fingerprint, counts and skipped files, and the digests."""
+        summary = {"fingerprint": self.inputs.fingerprint, "articles": articles,
+                   "meetings": meetings,
+                   "skipped": [{"path": p.path, "message": p.message, "line": p.line,
+                                "column": p.column} for p in problems]}
+        atomic_write(self.content / STATE_FILE,
+                     json.dumps(summary, indent=1, sort_keys=True) + "\n")
+        _save_digests(self.content, self.inputs)
+
+
+@contextmanager
+def ingest_run(seeds: Path, content: Path, root: Path | None,
+               lock_seconds: float | None = None) -> Iterator[IngestRun]:
+    """Hold the content folder's lock, scan ``seeds`` and fingerprint every input.
+
+    Raises:
+        BriefingError: another ingest still runs after the wait (``LockBusy``), or the
+            settings cannot be used.
+    """
+    content.mkdir(parents=True, exist_ok=True)
+    limits = load_limits(content)
+    wait = limits.lock_seconds if lock_seconds is None else lock_seconds
+    with content_lock(content, wait, shown=shown_path(content, root)):
+        remove_stale_temps(content)
+        files, unreadable = scan_seeds(seeds, root, limits.max_article_bytes)
+        code = package_version()
+        inputs = take_inputs(code, files, unreadable, content, *_known_digests(content),
+                             root=root)
+        state = content / STATE_FILE
+        previous = json.loads(state.read_text("utf-8")) if state.is_file() else {}
+        yield IngestRun(content, root, limits, code, tuple(files), tuple(unreadable), inputs,
+                        previous if isinstance(previous, dict) else {})
+
+
+def _known_digests(content: Path) -> tuple[FileDigests, int]:
+    """The article digests the last ingest took, and when (none when unreadable)."""
+    try:
+        kept = json.loads((content / DIGESTS_FILE).read_text("utf-8"))
+        files, taken = kept["files"], kept["taken_ns"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}, 0
+    if not isinstance(files, dict) or not isinstance(taken, int):
+        return {}, 0
+    return {name: entry for name, entry in files.items()
+            if isinstance(entry, list) and len(entry) == 5}, taken
+
+
+def _save_digests(content: Path, inputs: Inputs) -> None:
+    atomic_write(content / DIGESTS_FILE,
+                 json.dumps({"taken_ns": inputs.taken_ns, "files": inputs.digests},
+                            sort_keys=True, separators=(",", ":")) + "\n")
