@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import socket
 import sys
 import threading
 import time
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
 
 import generator
@@ -145,8 +147,8 @@ def test_serve_keeps_a_memo_and_rewrites_only_changed_pages(
     plugin = make_plugin()
     config.plugins["briefing"] = plugin
     plugin.on_startup(command="serve", dirty=True)
-    assert plugin.store is not None and plugin.memo is not None
-    store = plugin.store
+    assert plugin.preview is not None
+    store = plugin.preview.store
     fake.pages = (RenderedPage("a.md", "# A\n"), RenderedPage("b/c.md", "# C\n"),
                   RenderedPage("gone.md", "# Gone\n"))
     config.plugins.on_pre_build(config=config)
@@ -173,38 +175,47 @@ def test_build_renders_without_a_memo_and_keeps_pages_in_memory(
     plugin = make_plugin()
     plugin.on_startup(command="build", dirty=False)
     plugin.on_pre_build(config=make_config(tmp_path))
-    assert plugin.store is None and fake.calls[-1][1][2:] == ()
+    assert plugin.preview is None and fake.calls[-1][1][2:] == ()
 
 
-class EventServer(FakeServer):
-    """A server with the parts of MkDocs' server that a rebuild request uses."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rebuild_cond = threading.Condition()
-        self._want_rebuild = False
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def test_serve_hears_a_saved_record_at_once(tmp_path: Path) -> None:
-    for name in ("seeds", "content", "templates"):
+    """MkDocs' own server, serving: a saved record makes it build again (heard through file
+    events, not its half-second polling); reading a file, or ingest's state, does not."""
+    for name in ("seeds", "content", "templates", "site"):
         (tmp_path / name).mkdir()
-    server = EventServer()
+    builds: list[float] = []
+    server = LiveReloadServer(builder=lambda: builds.append(time.monotonic()),
+                              host="127.0.0.1", port=free_port(), root=str(tmp_path / "site"))
     plugin = make_plugin()
     plugin.on_serve(server, config=make_config(tmp_path), builder=None)
+    serving = threading.Thread(target=server.serve, daemon=True)
+    serving.start()
     try:
-        assert server.watched == [] and plugin.observer is not None  # not polled by MkDocs
+        assert plugin.observer is not None
+        folders = {Path(e.watch.path) for e in server.observer.emitters}
+        assert folders == {plugin.observer.trigger}  # the inputs are not polled by MkDocs
         (tmp_path / "seeds" / "a.txt").write_text("An article.")
         (tmp_path / "content" / ".state").mkdir()
         (tmp_path / "content" / ".state" / "records.json").write_text("{}")
-        time.sleep(0.3)
-        server._want_rebuild = False
+        time.sleep(1.0)
+        builds.clear()
         assert (tmp_path / "seeds" / "a.txt").read_text() == "An article."
-        time.sleep(0.3)
-        assert not server._want_rebuild  # reading is not a change; the state is not watched
+        time.sleep(1.0)
+        assert builds == []  # reading is not a change; the state is not watched
+        saved = time.monotonic()
         (tmp_path / "content" / "meetings" / "x.md").write_text("---\n")
-        with server._rebuild_cond:
-            assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=5)
+        deadline = saved + 5
+        while not builds and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert builds, "no rebuild after a record was saved"
     finally:
+        server.shutdown()
         plugin.on_shutdown()
     assert plugin.observer is None
 

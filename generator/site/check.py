@@ -248,3 +248,40 @@ class BackgroundChecks:
         self.problems += problems
         if not problems:
             self.clean.add(key)
+
+
+class BuildCheck:
+    """The site check of one MkDocs build, fed the pages as MkDocs writes them.
+
+    A whole build's pages are checked beside MkDocs, in a worker (``BackgroundChecks``); a
+    live preview's dirty build checks, once it is done, only the pages it built (and not
+    the search index, which a dirty build does not change).
+    """
+
+    def __init__(self, site: Path, site_url: str | None, *, whole: bool) -> None:
+        self.site = site
+        self.site_url = site_url
+        self.whole = whole
+        self.built: list[Path] = []
+        self.background: BackgroundChecks | None = None  # started by the first page
+
+    def page(self, html: str, dest: Path) -> None:
+        """A page MkDocs wrote."""
+        self.built.append(dest)
+        if self.whole:
+            if self.background is None:
+                self.background = BackgroundChecks(self.site, self.site_url)
+            self.background.submit(html, dest)
+
+    def finish(self) -> tuple[Problem, ...]:
+        """Every problem of the build's output."""
+        if self.background is not None:
+            return self.background.finish(self.site_url)
+        if self.whole:
+            return check_site(self.site, self.site_url)
+        return check_site(self.site, self.site_url, self.built, index=False)
+
+    def cancel(self) -> None:
+        """Stop the worker of a build that failed."""
+        if self.background is not None and self.background.pool is not None:
+            self.background.pool.shutdown(cancel_futures=True)

@@ -83,6 +83,18 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def freeze_survivors() -> None:
+    """Keep every object that exists now out of the collector's scans until ``thaw``: a
+    whole MkDocs build keeps the records, views and pages it starts with until it ends, and
+    the collector would scan them again and again while MkDocs builds."""
+    gc.freeze()
+
+
+def thaw() -> None:
+    """Let the collector see the objects ``freeze_survivors`` hid again."""
+    gc.unfreeze()
+
+
 def write_pickle(path: Path, value: object) -> None:
     """Pickle ``value`` into ``path`` atomically, not flushed to disk (a crash loses an
     entry whole, which costs only speed); a failure to write is ignored for the same reason."""
