@@ -1,4 +1,8 @@
-"""The ``briefing`` command: a thin layer over :mod:`generator.pipeline`."""
+"""The ``briefing`` command: a thin layer over :mod:`generator.pipeline`.
+
+A ``BriefingError`` the pipeline raises is a ``click.ClickException``: click prints its
+problems on stderr, one per line, and exits 1.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from pathlib import Path
 import click
 
 from generator import pipeline
-from generator.errors import BriefingError
 from generator.models import Problem
 
 PathArg = click.Path(path_type=Path)
@@ -52,11 +55,7 @@ def ingest(seeds: Path, content: Path, force: bool, wait: float | None) -> None:
     """
     if not seeds.is_dir():
         raise click.UsageError(f"{seeds}: no such folder of articles")
-    try:
-        report = pipeline.ingest(seeds, content, Path.cwd(), force=force, lock_seconds=wait)
-    except BriefingError as err:
-        _fail_on(err.problems)
-        return
+    report = pipeline.ingest(seeds, content, Path.cwd(), force=force, lock_seconds=wait)
     if report.save is not None:
         for line in report.save.messages():
             click.echo(line, err=True)
@@ -80,11 +79,7 @@ def render(content: Path, templates: Path, out: Path) -> None:
     Example:
         briefing render --content content --out build/pages
     """
-    try:
-        result = pipeline.render(content, templates)
-    except BriefingError as err:
-        _fail_on(err.problems)
-        return
+    result = pipeline.render(content, templates)
     from generator.site.pages import write_pages
 
     written = write_pages(result.pages, out)
@@ -187,11 +182,7 @@ def evaluate(gold: Path, articles: Path) -> None:
     Example:
         briefing eval --gold tests/data/eval/tune/gold.yaml --articles tests/data/eval/tune/articles
     """
-    try:
-        result = pipeline.evaluate(gold, articles)
-    except BriefingError as err:
-        _fail_on(err.problems)
-        return
+    result = pipeline.evaluate(gold, articles)
     click.echo("\n".join(result.lines()))
 
 
