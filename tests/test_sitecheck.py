@@ -5,7 +5,6 @@ plugin's post-build hook."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -182,7 +181,7 @@ def test_background_checks_report_an_unreadable_index_once(site: Path) -> None:
 def test_pages_found_clean_are_not_scanned_again_unless_something_changed(
         site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRIEFING_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # no worker: scans happen here, counted
+    monkeypatch.setattr(sitecheck, "cores", lambda: 1)  # no worker: scans happen here, counted
     scanned: list[str] = []
     real = sitecheck.check_html
 

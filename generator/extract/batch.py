@@ -5,13 +5,10 @@ each within a time budget. One bad file is reported as ``path: reason``; the res
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import os
 import signal
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +21,7 @@ from generator.knowledge import DATA_FILES, KnowledgeBase, data_path, load_knowl
 from generator.knowledge.settings import Limits
 from generator.models import ArticleFacts, Problem, SourceArticle
 from generator.support.cache import Entry, ExtractCache, entry_key
+from generator.support.pool import cores, fork_is_safe, process_pool
 from generator.support.progress import progress
 
 if TYPE_CHECKING:
@@ -177,18 +175,17 @@ def _run(jobs: Sequence[Job], kb: KnowledgeBase, content: Path | None, seconds: 
     Workers are forked when this process runs one thread (they inherit the knowledge
     base); beside other threads (``mkdocs serve``) they are spawned and load their own.
     """
-    count = workers or len(os.sched_getaffinity(0))
+    count = workers or cores()
     if count < 2 or len(jobs) < (2 if workers else PARALLEL_MIN):
         yield from _extract(jobs, kb, seconds, cache)
         return
-    fork = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if fork else "spawn")
+    fork = fork_is_safe()
     folder = None if cache.folder is None else str(cache.folder)
     done = 0
     try:
-        with ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker,
-                                 initargs=(None if content is None else str(content), seconds,
-                                           kb if fork else None, folder)) as pool:
+        with process_pool(count, fork=fork, initializer=_start_worker,
+                          initargs=(None if content is None else str(content), seconds,
+                                    kb if fork else None, folder)) as pool:
             for outcomes in pool.map(_work, _groups(jobs, count)):
                 done += len(outcomes)
                 yield from outcomes

@@ -23,11 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import os
-import threading
 from collections.abc import Collection
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,6 +35,7 @@ from generator.site.htmlscan import (
     short,
 )
 from generator.support.cache import cache_root, package_version, read_pickle, write_pickle
+from generator.support.pool import cores, fork_is_safe, process_pool
 
 SEARCH_INDEX = "search/search_index.json"
 
@@ -187,10 +185,8 @@ class BackgroundChecks:
         self.problems: list[Problem] = []
         self.futures: list[tuple[Future[list[Problem]], bytes]] = []
         self.clean = CleanPages(site, self.base_path)
-        fork = threading.active_count() == 1 and \
-            "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
-        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) \
-            if fork else None
+        # one forked worker checks beside MkDocs (spawning one would cost more than it saves)
+        self.pool = process_pool(1, fork=True) if fork_is_safe() and cores() > 1 else None
 
     def submit(self, html: str, dest: Path) -> None:
         """Check one page's HTML (as written to ``dest``) now or in the worker."""

@@ -1,5 +1,8 @@
-"""Work shared among forked processes, one per core, for the stages that run in one process
-(saving records, rendering pages).
+"""The one process-pool helper: work shared among processes, one per core.
+
+``fork_map`` runs a function over items in forked processes (saving records, rendering
+pages); ``process_pool`` gives an executor whose workers are forked when that is safe and
+spawned otherwise (extraction, the built-site check).
 
 The work and its inputs are not pickled: a forked worker inherits them. Only each result
 is sent back. Forking is safe only from a process that runs a single thread, so beside
@@ -13,6 +16,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
@@ -27,10 +31,30 @@ def _run_range(bounds: tuple[int, int]) -> list[Any]:
     return [function(item) for item in items[bounds[0]:bounds[1]]]
 
 
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0))
+
+
+def fork_is_safe() -> bool:
+    """Whether a forked child is safe: this process runs a single thread (a child forked
+    beside other threads may inherit a lock one of them held) and can fork at all."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
 def can_fork(count: int, least: int) -> bool:
     """Whether ``count`` items are worth a pool of forked processes (and one is safe)."""
-    return count >= least and len(os.sched_getaffinity(0)) > 1 and \
-        threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+    return count >= least and cores() > 1 and fork_is_safe()
+
+
+def process_pool(count: int, *, fork: bool, initializer: Callable[..., None] | None = None,
+                 initargs: tuple[Any, ...] = ()) -> ProcessPoolExecutor:
+    """An executor of ``count`` processes, forked (they inherit this process's memory; only
+    when ``fork_is_safe``) or spawned (they start afresh: ``initializer`` loads what they
+    need)."""
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    return ProcessPoolExecutor(count, mp_context=context, initializer=initializer,
+                               initargs=initargs)
 
 
 class Pending(Generic[Result]):
@@ -63,7 +87,7 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], *,
     if not can_fork(len(items), least):
         yield Pending(here=lambda: [function(item) for item in items])
         return
-    count = len(os.sched_getaffinity(0))
+    count = cores()
     step = -(-len(items) // (4 * count))
     ranges = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]
     _TASK.append((function, items))
