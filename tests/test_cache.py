@@ -11,14 +11,8 @@ import pytest
 
 from generator import pipeline
 from generator.extract import batch as intake
-from generator.support.cache import (
-    MAX_PACKS,
-    Entry,
-    ExtractCache,
-    cache_root,
-    entry_key,
-    version_key,
-)
+from generator.extract.batch import Entry
+from generator.support.cache import MAX_PACKS, ExtractCache, cache_root, entry_key, version_key
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

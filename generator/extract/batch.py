@@ -20,7 +20,7 @@ from generator.ingest.sources import SourceError, read_bytes, source_text
 from generator.knowledge import DATA_FILES, KnowledgeBase, data_path, load_knowledge
 from generator.knowledge.settings import Limits
 from generator.models import ArticleFacts, Problem, SourceArticle
-from generator.support.cache import Entry, ExtractCache, entry_key
+from generator.support.cache import CacheEntry, ExtractCache, entry_key
 from generator.support.pool import cores, fork_is_safe, process_pool
 from generator.support.progress import progress
 
@@ -91,6 +91,14 @@ def extract_one(article: SourceArticle, kb: KnowledgeBase,
 
 
 # -- reading and extracting many files, in parallel and through the cache ------------------
+
+@dataclass(frozen=True)
+class Entry(CacheEntry):
+    """What reading and extraction made of one article file (kept in the cache)."""
+
+    facts: ArticleFacts
+    sketch: Sketch
+
 
 Outcome = tuple[str | None, Entry | Problem]  # (article id when read, result)
 

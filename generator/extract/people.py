@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pycountry
 from rapidfuzz import fuzz, process
 
+from generator.extract.mentions import Mention
 from generator.extract.principals import find_principals
 from generator.knowledge.people import (
     FUZZY_CUTOFF,
@@ -25,7 +26,6 @@ from generator.knowledge.people import (
     PARTICLES,
     PeopleDirectory,
     Person,
-    RoleTitle,
     load_people,
     name_key,
 )
@@ -38,19 +38,6 @@ __all__ = ["Mention", "PeopleDirectory", "find_people", "load_people"]
 HANDLE = quick(r"@[\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*")  # "@SecBlinken", blanked out
 
 # --- finding -------------------------------------------------------------------------------
-
-@dataclass
-class Mention:
-    """One place a person is named in a sentence (internal)."""
-
-    key: str
-    index: int
-    start: int
-    end: int
-    name: str
-    person: Person | None = None
-    role: RoleTitle | None = None
-    country: str | None = None
 
 
 @dataclass(frozen=True)

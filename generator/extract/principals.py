@@ -15,7 +15,7 @@ from generator.support.memo import MEMO_SIZE
 from generator.support.prefilter import quick
 
 if TYPE_CHECKING:
-    from generator.extract.people import Mention
+    from generator.extract.mentions import Mention
 
 # --- principals ------------------------------------------------------------------------------
 

@@ -23,13 +23,9 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from generator.models import ArticleFacts
 from generator.support.files import atomic_write, file_identity
-
-if TYPE_CHECKING:
-    from generator.ingest.shingles import Sketch
 
 KEEP_VERSIONS = 3
 FORMAT = b"briefing-cache-2"  # 2: entries in pack files
@@ -37,16 +33,15 @@ MAX_PACKS = 256  # more packs than this in a folder: flush merges them (reading 
 # costs about the same; merging 10,000 entries costs 2 to 3 s, so it should be rare)
 
 
+class CacheEntry:
+    """What a cache keeps: a value read back from a pack is used only if it is one of these
+    (extraction's ``extract.batch.Entry``, the records' ``RecordMemo``)."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
-class Entry:
-    """What reading and extraction made of one article file."""
-
-    facts: ArticleFacts
-    sketch: Sketch
-
-
-@dataclass(frozen=True)
-class RecordMemo:
+class RecordMemo(CacheEntry):
     """What reading one record file gave: its normalised fields and body, and whether the
     file is exactly as ingest would render those fields (so it need not be rendered)."""
 
@@ -134,8 +129,8 @@ def entry_key(shown: str, raw: bytes) -> str:
 
 
 class ExtractCache:
-    """Entries of one code-and-data version (a no-op when ``root`` is None): :class:`Entry`
-    values (extraction), kept in pack files (``*.pack``, each a pickled ``{key: entry}``).
+    """Entries of one code-and-data version (a no-op when ``root`` is None): ``CacheEntry``
+    values (extraction's), kept in pack files (``*.pack``, each a pickled ``{key: entry}``).
 
     Packs are read together on the first :meth:`get`; :meth:`put` collects entries in memory
     and :meth:`flush` writes them as one new pack. Several processes may write packs into
@@ -150,7 +145,7 @@ class ExtractCache:
         self.misses = 0
         self.entries: dict[str, Any] | None = None  # every pack's entries, once read
         self.read: set[Path] = set()  # the packs they came from
-        self.pending: dict[str, Entry | RecordMemo] = {}  # put, not yet flushed
+        self.pending: dict[str, CacheEntry] = {}  # put, not yet flushed
 
     def packs(self) -> list[Path]:
         """The pack files in this version's folder now, sorted."""
@@ -168,13 +163,13 @@ class ExtractCache:
             self.read = set(self.packs())
             self.entries = _read_packs(sorted(self.read))
         entry = self.pending.get(key) or self.entries.get(key)
-        if isinstance(entry, (Entry, RecordMemo)):
+        if isinstance(entry, CacheEntry):
             self.hits += 1
             return entry
         self.misses += 1
         return None
 
-    def put(self, key: str, entry: Entry | RecordMemo) -> None:
+    def put(self, key: str, entry: CacheEntry) -> None:
         """Add an entry, written by the next :meth:`flush`."""
         if self.folder is not None:
             self.pending[key] = entry
