@@ -2,10 +2,9 @@
 control characters removed, file paths shown printably.
 
 Mojibake is UTF-8 that some earlier tool decoded as Windows-1252 or Latin-1 ("â€™" for
-"’", "Ã©" for "é"). It is recognised by its byte pattern, not by a list of words: a run of
-characters whose Windows-1252 bytes form one valid multi-byte UTF-8 sequence is decoded
-back. Text that is not mojibake almost never has that shape (a lead byte character such
-as "Ã" followed by one to three continuation-byte characters such as "©" or "€").
+"’", "Ã©" for "é"). ftfy repairs it: it decodes a run back only when the result reads
+better by its measure of how unlikely a text is, so text that is not mojibake is left as it
+is.
 """
 
 from __future__ import annotations
@@ -14,34 +13,21 @@ import functools
 import re
 import unicodedata
 
-# Characters of Windows-1252 / Latin-1 by the byte they stand for.
-_BYTE_CHARS: dict[int, str] = {}
-for _byte in range(0x80, 0x100):
-    try:
-        _BYTE_CHARS[_byte] = bytes([_byte]).decode("cp1252")
-    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d: Latin-1 C1 controls
-        _BYTE_CHARS[_byte] = chr(_byte)
-_CHAR_BYTES = {char: byte for byte, char in _BYTE_CHARS.items()}
-_LEAD = "".join(re.escape(_BYTE_CHARS[b]) for b in range(0xC2, 0xF5))
-_CONTINUATION = "".join(re.escape(_BYTE_CHARS[b]) for b in range(0x80, 0xC0))
-MOJIBAKE = re.compile(f"[{_LEAD}][{_CONTINUATION}]{{1,3}}")
+import ftfy
+
 # Line and paragraph separators and NEL would start new lines in some tools but not in
 # ours (lines are split on "\n" only): they become spaces so line numbers stay the file's.
 SPACES = {"\t": " ", "\x0b": " ", "\x0c": " ", "\x85": " ", "\u2028": " ", "\u2029": " "}
 
 
-def _repair(match: re.Match[str]) -> str:
-    run = match[0]
-    try:
-        fixed = bytes(_CHAR_BYTES[c] for c in run).decode("utf-8")
-    except UnicodeDecodeError:
-        return run
-    return fixed if len(fixed) == 1 else run
+# C1 control characters stay as they are (NEL is a space to ``strip_invisible``, not the
+# Windows-1252 ellipsis ftfy would read it as).
+_FTFY = ftfy.TextFixerConfig(fix_c1_controls=False)
 
 
 def repair_mojibake(text: str) -> str:
     """Decode back UTF-8 that was read as Windows-1252 ("â€™" -> "’", "Ã©" -> "é")."""
-    return MOJIBAKE.sub(_repair, text)
+    return ftfy.fix_encoding(text, _FTFY)
 
 
 def is_invisible(char: str) -> bool:
