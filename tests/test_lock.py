@@ -105,3 +105,23 @@ def test_two_ingests_at_once_are_serialized(project: Path) -> None:
                                            "0 skipped\n"] * 2
     assert check_content(project / "content", load_knowledge().taxonomy.ids) == ()
     assert not list((project / "content").rglob("*.tmp"))
+
+
+def test_lock_file_that_is_a_link_is_refused(project: Path) -> None:
+    target = project / "elsewhere.txt"
+    target.write_text("keep\n")
+    (project / "content" / ".lock").symlink_to(target)
+    code, out, err = ingest("--wait", "0")
+    assert (code, out, err) == (1, "", "content: .lock is a symbolic link; refusing to follow "
+                                       "it (remove it and run again)\n")
+    assert target.read_text() == "keep\n"
+
+
+def test_lock_file_is_kept_and_not_rewritten_by_the_same_process(project: Path) -> None:
+    assert ingest("--wait", "0")[0] == 0
+    lock = project / "content" / ".lock"
+    before = lock.stat()
+    assert ingest("--wait", "0", "--force")[0] == 0
+    after = lock.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert lock.read_text() == f"{os.getpid()}\n"

@@ -1,44 +1,62 @@
 """One ingest at a time per content folder: an exclusive ``flock`` on ``<content>/.lock``.
 
-The lock is released by the kernel when the process ends, however it ends (even by
-SIGKILL), so a crashed ingest never leaves a stale lock behind. The file holds the pid of
-the process that has the lock, so a waiting one can say who it waits for; it is only
-rewritten when that pid changes (``mkdocs serve`` watches the content folder).
+The lock itself is ``filelock``'s native Unix lock (``flock``), so it is released by the
+kernel when the process ends, however it ends (even by SIGKILL): a crashed ingest never
+leaves a stale lock behind. The file stays in place after release, so every ingest locks
+the same file. The file holds the pid of the process that has the lock, so a waiting one
+can say who it waits for; it is only rewritten when that pid changes (``mkdocs serve``
+watches the content folder). A ``.lock`` that is a symbolic link is refused, never
+followed: writing the pid through it would overwrite the file it points to.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import errno
 import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from filelock import Timeout, UnixFileLock
 
 from generator.errors import BriefingError
 from generator.models import Problem
 
 LOCK_FILE = ".lock"
 POLL_SECONDS = 0.05
+_MODE = 0o644
 
 
 class LockBusy(BriefingError):
     """Another ingest holds the content folder's lock."""
 
 
-def _holder(handle: int) -> str:
+def _holder(path: Path) -> str:
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return "?"
     try:
         text = os.pread(handle, 32, 0).decode("ascii", "replace").strip()
     except OSError:
         return "?"
+    finally:
+        os.close(handle)
     return text if text.isdigit() else "?"
 
 
 def _claim(handle: int) -> None:
+    """Write this process's pid into the lock file (``filelock`` hands over its descriptor)."""
     mine = f"{os.getpid()}\n".encode("ascii")
     if os.pread(handle, 64, 0) != mine:
         os.ftruncate(handle, 0)
         os.pwrite(handle, mine, 0)
+
+
+def _refuse_link(path: Path, shown: str) -> None:
+    if path.is_symlink():
+        raise BriefingError([Problem(shown, f"{LOCK_FILE} is a symbolic link; refusing to "
+                                            "follow it (remove it and run again)")])
 
 
 @contextlib.contextmanager
@@ -53,21 +71,26 @@ def content_lock(content: Path, timeout: float, shown: str | None = None) -> Ite
     Raises:
         LockBusy: the lock is still held after ``timeout`` seconds; the message reads
             ``content: another ingest is running (lock held by pid N)``.
+        BriefingError: ``<content>/.lock`` is a symbolic link.
     """
     content.mkdir(parents=True, exist_ok=True)
-    handle = os.open(content / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    path, name = content / LOCK_FILE, shown or str(content)
+    _refuse_link(path, name)
+    # the native flock only: no soft (marker file) fallback, the file kept on release
+    # filelock waits for ever on a negative time-out; here it means do not wait
+    lock = UnixFileLock(path, timeout=max(timeout, 0.0), mode=_MODE, thread_local=False,
+                        poll_interval=POLL_SECONDS, fallback_to_soft=False,
+                        preserve_lock_file=True, on_acquired=_claim)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    message = f"another ingest is running (lock held by pid {_holder(handle)})"
-                    raise LockBusy([Problem(shown or str(content), message)]) from None
-                time.sleep(POLL_SECONDS)
-        _claim(handle)
+        lock.acquire()
+    except Timeout:
+        message = f"another ingest is running (lock held by pid {_holder(path)})"
+        raise LockBusy([Problem(name, message)]) from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # made a link between the check and the open
+            _refuse_link(path, name)
+        raise
+    try:
         yield
     finally:
-        os.close(handle)  # closing the descriptor releases the lock
+        lock.release()
