@@ -173,8 +173,13 @@ HEADLINE_DATE_START = 12  # a date this close to the start: a date line, not a h
 HEADLINE_LENGTH = 160  # a longer line is a paragraph
 
 
-RIGHTS = re.compile(r"All rights reserved\.?(?:[^\n]*?may not be (?:published|reproduced)[^\n]*)?",
-                    re.IGNORECASE)
+# A rights notice. Any of it in an article's text keeps the whole text off the site; the
+# "All rights reserved" sentence (with what it says may not be done) is what the article's
+# record keeps as its ``rights``.
+RIGHTS = re.compile(
+    r"(?P<reserved>All rights reserved\.?(?:[^\n]*?may not be (?:published|reproduced)[^\n]*)?)"
+    r"|may not be (?:re)?(?:published|reproduced|redistributed|broadcast)|\bcopyright\b|©",
+    re.IGNORECASE)
 
 
 def find_leading_date(article_id: str, text: str) -> tuple[dt.date | None, Evidence | None]:
@@ -319,8 +324,14 @@ def find_headline(text: str) -> str | None:
 
 
 def find_rights(text: str) -> str | None:
-    match = RIGHTS.search(text)
-    return match[0].strip() if match else None
+    """The rights sentence an article's record keeps ("All rights reserved. ..."), if any."""
+    reserved = next((m["reserved"] for m in RIGHTS.finditer(text) if m["reserved"]), None)
+    return reserved.strip() if reserved else None
+
+
+def has_rights_notice(text: str) -> bool:
+    """Whether ``text`` carries any rights notice (a copyright line or sign counts)."""
+    return RIGHTS.search(text) is not None
 
 
 def with_masthead(article: SourceArticle, agencies: Mapping[str, str]) -> SourceArticle:
