@@ -36,6 +36,9 @@ friday saturday sunday january february march april may june july august septemb
 november december"""))
 # a country's formal name ("the People's Democratic Republic of Algeria")
 STATE = r"[A-Z][\w'’]*(?:\s+(?:of\s+(?:the\s+)?|and\s+)?[A-Z][\w'’]*){0,5}"
+# rapidfuzz ratio for a misspelt whole name against every known one. Stricter than
+# ``generator.group.clusters.NAME_MATCH`` on purpose: here the best of all known names wins,
+# and distinct officials' names already score up to 84 ("kim yong hyun" / "kim jong un").
 FUZZY_CUTOFF = 88.0
 FUZZY_FAMILY_MIN = 6  # a lone family name this long may carry one typo ("Jaishanker")
 POSSESSIVE = re.compile(r"['’]s\b")
