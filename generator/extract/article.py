@@ -73,7 +73,7 @@ if TYPE_CHECKING:
 LEAD_SENTENCES = 5  # full sentences in the lead: a report states its meeting by then
 DATELINE_SENTENCES = 8  # a dateline opens one of the first sentences (after page chrome)
 FULL_SENTENCE_WORDS = 8  # a shorter sentence is a headline, caption or fragment
-HEADLINE_LINES = 2  # a sentence on these lines is the headline or right under it
+OPENING_LINES = 2  # a sentence on these lines is the headline or right under it
 LEAD_STATED = 4  # lead sentences that name the meeting's format and setting
 FORMAT_SENTENCES = 3  # without such, the first stating sentences name its format
 SUMMARY_SENTENCES = 2  # a meeting's summary: its first sentences
@@ -303,7 +303,7 @@ def build_meeting(sentences: Sequence[Sentence], ctx: Context, main: MeetingFact
     ranked = rank_sentences(sentences, principals)
     stated = [s for s, rank in ranked if rank == RANK_STATED]
     lead = [s for s in lead_sentences(sentences)
-            if s in stated or s.line <= HEADLINE_LINES][:LEAD_STATED]
+            if s in stated or s.line <= OPENING_LINES][:LEAD_STATED]
     fmt, format_ev = find_format([s for s in lead if s in stated] or stated[:FORMAT_SENTENCES])
     date = find_meeting_date(ranked, ctx)
     if main is not None and (date is None or date.value is None or
