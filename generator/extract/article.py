@@ -35,6 +35,7 @@ from generator.extract.places import (
     dateline_place,
     find_place,
 )
+from generator.extract.principals import MIN_PRINCIPALS
 from generator.extract.segments import (
     CUE,
     GROUP,
@@ -69,8 +70,14 @@ from generator.support.memo import RecentMemo, TextMemo
 if TYPE_CHECKING:
     from generator.knowledge import KnowledgeBase
 
-LEAD_SENTENCES = 5
-DATELINE_SENTENCES = 8
+LEAD_SENTENCES = 5  # full sentences in the lead: a report states its meeting by then
+DATELINE_SENTENCES = 8  # a dateline opens one of the first sentences (after page chrome)
+FULL_SENTENCE_WORDS = 8  # a shorter sentence is a headline, caption or fragment
+OPENING_LINES = 2  # a sentence on these lines is the headline or right under it
+LEAD_STATED = 4  # lead sentences that name the meeting's format and setting
+FORMAT_SENTENCES = 3  # without such, the first stating sentences name its format
+SUMMARY_SENTENCES = 2  # a meeting's summary: its first sentences
+MIN_COUNTRIES = 2  # talks "between" countries: two at least
 CITY_HEAD = re.compile(r"^\s*[A-Z][A-Za-z .'-]{1,40}?\s*(?::|--|—)\s")
 
 
@@ -92,7 +99,7 @@ def lead_sentences(body: Sequence[Sentence]) -> list[Sentence]:
     for sentence in body:
         lead.append(sentence)
         text = sentence.text.rstrip("\"”’)")
-        long_ones += len(text.split()) >= 8 and text.endswith((".", "!", "?"))
+        long_ones += len(text.split()) >= FULL_SENTENCE_WORDS and text.endswith((".", "!", "?"))
         if long_ones >= LEAD_SENTENCES:
             break
     return lead
@@ -149,7 +156,7 @@ def _extract(article: SourceArticle, kb: KnowledgeBase, on: dt.date | None) -> A
     if not lead:
         return ArticleFacts(article, ())
     lead_people = _lead_principals(lead, ctx)
-    if len(lead_people) < 2:  # "the two agreed": the names are in the sentences before
+    if len(lead_people) < MIN_PRINCIPALS:  # "the two agreed": the names are in the sentences before
         lead_people = _lead_principals(opening[:side] or lead, ctx)
     spans = find_side_spans(body, lead_people, ctx)
     in_spans = {s for span in spans for s in span}
@@ -169,17 +176,17 @@ def _lead_principals(lead: Sequence[Sentence], ctx: Context) -> list[PersonMenti
     found = [p for p in people_mod.find_people(lead, ctx.kb.people, ctx.on)
              if p.known]
     chosen = [p for p in found if p.principal]
-    return chosen if len(chosen) >= 2 else found
+    return chosen if len(chosen) >= MIN_PRINCIPALS else found
 
 
 def principals_of(sentences: Sequence[Sentence], ctx: Context) -> list[PersonMention]:
     """The people who took part: the people finder's principals, else those in report lines."""
     found = people_mod.find_people(sentences, ctx.kb.people, ctx.on)
     chosen = [p for p in found if p.principal]
-    if len(chosen) < 2:
+    if len(chosen) < MIN_PRINCIPALS:
         reporting = [s for s in sentences if reports_meeting(s, found)]
         opening = [s for s in lead_sentences(sentences) if not MODAL.search(s.text)
-                   and sum(mentions(s, p) for p in found if p.known) >= 2][:1]
+                   and sum(mentions(s, p) for p in found if p.known) >= MIN_PRINCIPALS][:1]
         chosen = [p for p in found if p.known and any(mentions(s, p)
                                                      for s in reporting + opening)]
     return sorted({p.name: p for p in chosen}.values(), key=lambda p: p.name)
@@ -243,8 +250,10 @@ def _between_countries(sentence: Sentence, ctx: Context) -> bool:
 
 
 def _countries_met(places: Gazetteer, text: str) -> bool:
-    return bool(CUE.search(text)) and len({places.countries[m[0]]
-                                           for m in places.country_re.finditer(text)}) >= 2
+    if not CUE.search(text):
+        return False
+    named = {places.countries[m[0]] for m in places.country_re.finditer(text)}
+    return len(named) >= MIN_COUNTRIES
 
 
 _two_countries = TextMemo(_countries_met)
@@ -289,12 +298,13 @@ def build_meeting(sentences: Sequence[Sentence], ctx: Context, main: MeetingFact
     known = {p.name for p in principals}
     principals = sorted([*principals, *[p for p in named if p.name not in known]],
                         key=lambda p: p.name)
-    if len(principals) < 2:
+    if len(principals) < MIN_PRINCIPALS:
         return None
     ranked = rank_sentences(sentences, principals)
     stated = [s for s, rank in ranked if rank == RANK_STATED]
-    lead = [s for s in lead_sentences(sentences) if s in stated or s.line <= 2][:4]
-    fmt, format_ev = find_format([s for s in lead if s in stated] or stated[:3])
+    lead = [s for s in lead_sentences(sentences)
+            if s in stated or s.line <= OPENING_LINES][:LEAD_STATED]
+    fmt, format_ev = find_format([s for s in lead if s in stated] or stated[:FORMAT_SENTENCES])
     date = find_meeting_date(ranked, ctx)
     if main is not None and (date is None or date.value is None or
                              SAME_DAY.search(sentences[0].text)):
@@ -309,7 +319,8 @@ def build_meeting(sentences: Sequence[Sentence], ctx: Context, main: MeetingFact
                             place.evidence if place else None) if e] + list(setting.evidence)
     people = people_mod.find_people(sentences, ctx.kb.people, ctx.on)
     minutes, minutes_ev = find_duration(sentences)
-    summary = tuple(Evidence("summary", s.article, s.line, s.text) for s in (lead or stated)[:2])
+    summary = tuple(Evidence("summary", s.article, s.line, s.text)
+                    for s in (lead or stated)[:SUMMARY_SENTENCES])
     return MeetingFacts(
         date=date, location=location, format=fmt, setting=kind, occasion=occasion,
         participants=tuple(principals),

@@ -56,6 +56,14 @@ SITE_CHROME = quick(r"\b(?:Log ?in|Sign ?in|Sign up|Subscribe|Today's Paper|E-?P
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
 
+AHEAD_DAYS = 7  # a report speaks of past days or the next few days, not of next year
+WEEKDAY_LOOKBACK = 100  # characters before a weekday searched for words pointing elsewhere
+DATE_LOOKBACK = 50  # the same for a date: its qualifier sits closer than a weekday's
+CHROME_LINES_ABOVE = 3  # a weather widget sits this close above the date it sits beside
+TOP_DATE_LINES = 6  # non-blank lines at the top that may hold the page date
+TOP_DATE_START = 40  # a date starting further into its line is inside a sentence
+TOP_DATE_LINE_LENGTH = 120  # a longer line is a paragraph (unless it is a dateline)
+
 # How a meeting date was found, strongest first; "weekday" is a cue not yet resolved.
 DATE_BASES = ("stated", "date-line", "weekday-before-publication", "publication-date",
               "weekday")
@@ -81,8 +89,7 @@ class DateMention:
         # next year too: "Jan 2" in a report of Dec 30 is three days on, not a year back
         for year in (reference.year + 1, reference.year, reference.year - 1):
             day = _safe_date(year, self.month, self.day)
-            # A report speaks of past days or the next few days, not of next year.
-            if day is not None and day <= reference + dt.timedelta(days=7):
+            if day is not None and day <= reference + dt.timedelta(days=AHEAD_DAYS):
                 return day
         return None
 
@@ -131,7 +138,7 @@ def find_dates(text: str) -> tuple[DateMention, ...]:
 def find_weekday(text: str) -> tuple[int, re.Match[str]] | None:
     """The first weekday named in ``text`` that may be the day of the meeting."""
     for match in WEEKDAY.finditer(text):
-        if NOT_THE_MEETING.search(text[max(0, match.start() - 100):match.start()]):
+        if NOT_THE_MEETING.search(text[max(0, match.start() - WEEKDAY_LOOKBACK):match.start()]):
             continue
         if _is_date_prefix(text, match.end()):
             continue  # "Monday, May 23, 2022" is an explicit date, handled elsewhere
@@ -158,7 +165,7 @@ def _usable_dates(text: str, reference: dt.date | None,
                   ) -> tuple[tuple[dt.date, DateMention], ...]:
     result = []
     for mention in find_dates(text):
-        if NOT_THE_MEETING.search(text[max(0, mention.start - 50):mention.start]):
+        if NOT_THE_MEETING.search(text[max(0, mention.start - DATE_LOOKBACK):mention.start]):
             continue
         if re.match(r"\s*[-–]\s*\d", text[mention.end:]):
             continue  # a range such as "July 7-8" names an event, not one meeting
@@ -224,11 +231,13 @@ def is_chrome_date(lines: Sequence[str], index: int) -> bool:
     or a header bar with "Login | Subscribe")."""
     if SITE_CHROME.search(lines[index]):
         return True
-    before = [line.strip() for line in lines[max(0, index - 3):index] if line.strip()]
+    above = lines[max(0, index - CHROME_LINES_ABOVE):index]
+    before = [line.strip() for line in above if line.strip()]
     return any(TEMPERATURE.match(line) for line in before)
 
 
-def find_top_date(lines: Sequence[str], limit: int = 6) -> tuple[dt.date, int, str] | None:
+def find_top_date(lines: Sequence[str], limit: int = TOP_DATE_LINES,
+                  ) -> tuple[dt.date, int, str] | None:
     """A date standing near the top of an article, under or above the headline.
 
     A line counts when it is mostly a date: "January 12,2023 572" (a view counter after
@@ -244,10 +253,10 @@ def find_top_date(lines: Sequence[str], limit: int = 6) -> tuple[dt.date, int, s
         if seen > limit:
             break
         mentions = [m for m in find_dates(line) if m.year is not None]
-        if not mentions or mentions[0].start > 40:
+        if not mentions or mentions[0].start > TOP_DATE_START:
             continue
         dateline = re.match(r"\s*(?:\(|:|--|—)", line[mentions[0].end:])
-        if len(line) > 120 and not dateline:
+        if len(line) > TOP_DATE_LINE_LENGTH and not dateline:
             continue
         if is_chrome_date(lines, index):
             continue

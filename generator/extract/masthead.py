@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator.extract.dates import (
+    AHEAD_DAYS,
     DATELINE,
     find_dates,
     find_top_date,
@@ -57,7 +58,7 @@ MINISTRY = re.compile(
     re.MULTILINE)
 GOV_UK_FROM = re.compile(r"^\s*From:\s*(?P<office>[^\n]+?)(?:\s+and\s+[^\n]*)?$", re.MULTILINE)
 NAV_BAR = re.compile(r"^\s*(?P<site>[A-Z][\w&'’. -]{1,40}?)\s*\|(?:[^|\n]+\|){2,}")
-TOP_LINES = 3
+TOP_LINES = 3  # a site's name or navigation bar stands in the first few lines
 
 
 def find_publisher(text: str, agencies: Mapping[str, str]) -> str | None:
@@ -138,7 +139,7 @@ def _official_site(text: str, agencies: Mapping[str, str]) -> str | None:
 
 
 def _nav_bar(text: str, agencies: Mapping[str, str]) -> str | None:
-    first = next((line for line in text.split("\n")[:3]
+    first = next((line for line in text.split("\n")[:TOP_LINES]
                   if line.strip() and not line.lstrip().startswith("date ")), "")
     match = NAV_BAR.match(first)
     if not match:
@@ -149,8 +150,7 @@ def _nav_bar(text: str, agencies: Mapping[str, str]) -> str | None:
 # Navigation bars ("News | World | Politics"), breadcrumbs ("Home > World") and bylines.
 CHROME_LINE = re.compile(r"\s\|\s|\s>\s|^By\s|^(?:Published|Updated|Posted)\b")
 
-
-DATELINE_LINES = 30
+DATELINE_LINES = 30  # a dateline opens the story, within the first lines of the page
 
 
 # A year the text names ("in September 2021", "since 2022").
@@ -164,13 +164,22 @@ YEARS_BACK = 12  # a month and day fall on each weekday within this many years
 DATELINE_SLACK = 2  # days between a dateline and the publication date
 
 
-
-
 CAMEL = re.compile(r"[a-z][A-Z]")
+LEAD_LINE_WORDS = 8  # a line longer than this is the story's first paragraph, not chrome
+HEADLINE_LINES = 12  # a headline stands above the story, within the first lines
+HEADLINE_WORDS = 4  # fewer words: a section name or a widget ("Press Conferences")
+CAMEL_SHARE = 4  # more than 1 in this many words in camel case: an icon-label run
+HEADLINE_DATE_START = 12  # a date this close to the start: a date line, not a headline
+HEADLINE_LENGTH = 160  # a longer line is a paragraph
 
 
-RIGHTS = re.compile(r"All rights reserved\.?(?:[^\n]*?may not be (?:published|reproduced)[^\n]*)?",
-                    re.IGNORECASE)
+# A rights notice. Any of it in an article's text keeps the whole text off the site; the
+# "All rights reserved" sentence (with what it says may not be done) is what the article's
+# record keeps as its ``rights``.
+RIGHTS = re.compile(
+    r"(?P<reserved>All rights reserved\.?(?:[^\n]*?may not be (?:published|reproduced)[^\n]*)?)"
+    r"|may not be (?:re)?(?:published|reproduced|redistributed|broadcast)|\bcopyright\b|©",
+    re.IGNORECASE)
 
 
 def find_leading_date(article_id: str, text: str) -> tuple[dt.date | None, Evidence | None]:
@@ -249,7 +258,8 @@ def _dateline_date(lines: list[str], reference: dt.date) -> tuple[dt.date, int, 
         match = DATELINE.match(line)
         dates = find_dates(match["date"]) if match else ()
         if dates:
-            value = dates[0].resolve(reference - dt.timedelta(days=7))
+            # resolve() allows a few days after its reference; a dateline is not after it
+            value = dates[0].resolve(reference - dt.timedelta(days=AHEAD_DAYS))
             if value is not None:
                 return _on_weekday(value, line), number, match[0].strip() if match else ""
     return None
@@ -275,7 +285,7 @@ def _safe_year(value: dt.date, year: int) -> dt.date | None:
 
 def _inferred_publication(article_id: str, lines: list[str]) -> tuple[dt.date | None,
                                                                       Evidence | None]:
-    lead = next((line for line in lines if len(line.split()) > 8), "")
+    lead = next((line for line in lines if len(line.split()) > LEAD_LINE_WORDS), "")
     weekday = find_weekday(lead)
     if weekday is None:
         return None, None
@@ -296,33 +306,32 @@ def find_headline(text: str) -> str | None:
     Conferences"), icon-label runs ("ArrowArtboardCreated ...") and bare dates.
     """
     lines = text.split("\n")
-    for index, line in enumerate(lines[:12]):
+    for index, line in enumerate(lines[:HEADLINE_LINES]):
         line = DATE_LINE.sub("", line).strip() if index == 0 else line.strip()
         words = line.split()
-        if len(words) < 4 or sum(bool(CAMEL.search(w)) for w in words) > len(words) // 4:
+        camel = sum(bool(CAMEL.search(w)) for w in words)
+        if len(words) < HEADLINE_WORDS or camel > len(words) // CAMEL_SHARE:
             continue
         if CHROME_LINE.search(line) or MINISTRY.match(line):
             continue
         dates = find_dates(line)
-        if dates and dates[0].start < 12:
+        if dates and dates[0].start < HEADLINE_DATE_START:
             continue
-        if len(line) <= 160 and not line.endswith((".", "”", '"', ":")):
+        if len(line) <= HEADLINE_LENGTH and not line.endswith((".", "”", '"', ":")):
             return line
         return None
     return None
 
 
-
-
-
-
-
-
-
-
 def find_rights(text: str) -> str | None:
-    match = RIGHTS.search(text)
-    return match[0].strip() if match else None
+    """The rights sentence an article's record keeps ("All rights reserved. ..."), if any."""
+    reserved = next((m["reserved"] for m in RIGHTS.finditer(text) if m["reserved"]), None)
+    return reserved.strip() if reserved else None
+
+
+def has_rights_notice(text: str) -> bool:
+    """Whether ``text`` carries any rights notice (a copyright line or sign counts)."""
+    return RIGHTS.search(text) is not None
 
 
 def with_masthead(article: SourceArticle, agencies: Mapping[str, str]) -> SourceArticle:

@@ -102,6 +102,10 @@ _NEAR_NAMED: dict[tuple[str, tuple[int, ...]],
 _Key = tuple[tuple[Sentence, ...], int, "dt.date | None"]
 _RECENT: dict[_Key, tuple[PeopleDirectory, tuple[PersonMention, ...]]] = {}
 RECENT_SIZE = 32  # calls remembered (one article asks about the same sentences again)
+LONGEST_NAME = 5  # words in the longest name looked up whole ("Antony John Blinken ...")
+MIN_NAME_WORDS = 2  # a given and a family name: one word alone is not looked up fuzzily
+MISSPELT_SIZES = (3, 2)  # words of a name tried against the known ones, longest first
+MIN_MISSPELT_KEY = 8  # letters: shorter names lie too close to others to match misspelt
 
 
 def find_people(sentences: Sequence[Sentence], directory: PeopleDirectory,
@@ -219,21 +223,22 @@ def _full_mentions(text: str, index: int, directory: PeopleDirectory) -> list[Me
 def _match_span(text: str, run: list[re.Match[str]], pos: int,
                 directory: PeopleDirectory) -> tuple[Person, int] | None:
     by_key, start = directory.by_key, run[pos].start()
-    for size in range(min(5, len(run) - pos), 1, -1):
+    for size in range(min(LONGEST_NAME, len(run) - pos), 1, -1):
         person = by_key.get(name_key(text[start:run[pos + size - 1].end()]))
         if person:
             return person, size
-    if len(run) - pos < 2:
+    if len(run) - pos < MIN_NAME_WORDS:
         return None
     title_words, countries = directory.title_words, directory.countries
-    for size in (3, 2):
+    for size in MISSPELT_SIZES:
         words = [t[0].rstrip(".").casefold() for t in run[pos:pos + size]]
         if len(words) < size or any(w in title_words or w in countries or w in NOT_NAMES
                                     for w in words):
             continue
         key = name_key(" ".join(words))
         full = [w for w in words if len(w) > 1]  # a middle initial is no name word
-        if len(key) < 8 or len(full) < 2 or key.count(" ") != len(full) - 1:
+        if len(key) < MIN_MISSPELT_KEY or len(full) < MIN_NAME_WORDS or \
+                key.count(" ") != len(full) - 1:
             continue
         best = process.extractOne(key, directory.key_list, scorer=fuzz.ratio,
                                   score_cutoff=FUZZY_CUTOFF)
@@ -287,7 +292,7 @@ def _role_mention(match: re.Match[str], text: str, index: int, directory: People
     if not key or name.split()[0].casefold() in NOT_NAMES or key in directory.by_family \
             or directory.is_body(name):
         return
-    if group == "aname" and len(name.split()) < 2:
+    if group == "aname" and len(name.split()) < MIN_NAME_WORDS:
         return
     person = _near_person(key, directory)
     if person is not None:  # a known official, misspelt ("Dr. S. Jaishanker")

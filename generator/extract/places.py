@@ -20,7 +20,9 @@ from generator.support.memo import RecentMemo, TextMemo
 
 RANK_STATED = 3  # in a sentence reporting the meeting
 RANK_MENTIONED = 2  # in a sentence about the principals ("Hayashi and Blinken are in X")
-RANK_DATELINE = 1
+RANK_DATELINE = 1  # the dateline only: where the story was filed
+PLACE_CUE_BEFORE = 110  # characters before a place name searched for "in", "held at", tenses
+HERE_IN_BEFORE = 12  # "here in" stands right before the city it names
 
 # "in"/"at" may open the sentence ("In Tokyo on Monday, ..."); a guest is welcomed "to" a
 # city after a name and title ("welcomed his British counterpart James Cleverly to Tokyo")
@@ -64,7 +66,7 @@ def _inside_quote(text: str, position: int) -> bool:
 
 def _placed(text: str, start: int, end: int, cue: re.Pattern[str] = _BEFORE_PLACE) -> bool:
     """Whether the name at ``start:end`` is where something happens (not an adjective)."""
-    before = text[max(0, start - 110):start]
+    before = text[max(0, start - PLACE_CUE_BEFORE):start]
     if not cue.search(before) or _AFTER_NAME.match(text[end:]):
         return False
     return not _FUTURE.search(before) and not _PAST.search(before) and \
@@ -99,7 +101,7 @@ def _find_placed(gazetteer: Gazetteer, text: str) -> tuple[Placed, ...]:
             continue  # the city a town lies near
         if _placed(text, match.start(), match.end()):
             city = gazetteer.cities[match[0]]
-            here = _HERE_IN.search(text[max(0, match.start() - 12):match.start()])
+            here = _HERE_IN.search(text[max(0, match.start() - HERE_IN_BEFORE):match.start()])
             found.append((match.start(), (city.name, city.country, bool(here), match[0])))
     for match in gazetteer.country_re.finditer(text):
         code = gazetteer.countries[match[0]]
@@ -174,7 +176,7 @@ def _find_place(ranked: Sequence[tuple[Sentence, int]], gazetteer: Gazetteer,
     if not facts:
         return None
     best_country = max(facts, key=lambda f: f.rank).country
-    cities = [f for f in facts if f.city and (f.country == best_country or f.rank > 1)]
+    cities = [f for f in facts if f.city and (f.country == best_country or f.rank > RANK_DATELINE)]
     if cities:
         top = max(f.rank for f in cities)
         return next(f for f in cities if f.rank == top)

@@ -78,6 +78,10 @@ PUNCTUATION = re.compile(r"[,.;:“”\"]")
 WORDS = re.compile(r"[\w'’-]+")
 QUOTE_MARK = re.compile(r"[“”\"]")
 AND_I = re.compile(r"\b(?:and|I)\b")
+MIN_PRINCIPALS = 2  # a meeting takes at least two people
+OBJECT_GAP = 25  # words between "met" and the list of whom it met ("met ... with X and Y")
+SUBJECT_GAP = 20  # words between a subject and its verb (a role, a relative clause)
+WELCOMED_GAP = 10  # words between "welcomed" and the person welcomed (a role and a name)
 
 
 Span = tuple[int, int]  # where a person is named in a sentence: (start, end)
@@ -97,7 +101,7 @@ def _mention_cue(text: str, mention: Span, others: tuple[Span, ...]) -> bool | N
     if COUNTERPART.search(before) or ATTENDED.search(before):
         return True
     obj = OBJECT.search(before) or DIRECT.search(before)
-    if obj and _gap_ok(_blank(obj["list"], others, obj.start("list")), 25) and not \
+    if obj and _gap_ok(_blank(obj["list"], others, obj.start("list")), OBJECT_GAP) and not \
             POSSESSED.search(before[:obj.start()]):
         return None if UNREAL.search(before[:obj.start()]) else True
     tail = text[mention[1]:]
@@ -113,7 +117,7 @@ def _mention_cue(text: str, mention: Span, others: tuple[Span, ...]) -> bool | N
 
 def _subject_gap_ok(gap: str, others: Sequence[Span], offset: int) -> bool:
     """Whether the words between a subject and its verb keep them together."""
-    return _gap_ok(RELATIVE.sub(", ", _blank(gap, others, offset)), 20)
+    return _gap_ok(RELATIVE.sub(", ", _blank(gap, others, offset)), SUBJECT_GAP)
 
 
 def _welcomes(tail: str, others: Sequence[Span], offset: int) -> bool:
@@ -127,7 +131,7 @@ def _welcomes(tail: str, others: Sequence[Span], offset: int) -> bool:
     if not after or POSSESSIVE.match(tail[after[0][1]:]):
         return False  # no one welcomed, or only someone's decision, visit, ...
     between = tail[verb.end():after[0][0]]
-    return not PUNCTUATION.search(between) and len(between.split()) <= 10 and all(
+    return not PUNCTUATION.search(between) and len(between.split()) <= WELCOMED_GAP and all(
         w[0].isupper() or w.casefold() in ROLE_WORDS for w in WORDS.findall(between))
 
 
@@ -213,5 +217,5 @@ def _drop_heads(cues: dict[str, tuple[int, bool]], mentions: list[Mention],
     if not others:
         return cues
     return {k: v for k, v in cues.items()
-            if kinds.get(k) not in HEAD_KINDS or (v[1] and len(others) < 2)}
+            if kinds.get(k) not in HEAD_KINDS or (v[1] and len(others) < MIN_PRINCIPALS)}
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.extract.principals import CREDIT
+from generator.extract.segments import NAME_WORD_LENGTH
 from generator.models import Evidence, PersonMention, QuoteFact, Sentence
 from generator.support.memo import MEMO_SIZE, RecentMemo
 from generator.support.prefilter import quick
@@ -36,6 +37,12 @@ MARKS = re.compile("[“\"‘']")  # the marks that may open a quotation
 FINAL = re.compile(r"[.!?][\"”’')\]]*$")
 LINKS = quick(r"^\s*(?:related (?:coverage|articles|stories|news)|also read|read more)\b",
               re.IGNORECASE)
+SPLIT_GAP = 10  # words of an attribution between two parts of one quote ("he told reporters")
+SPEAKER_BEFORE_SAID = 4  # words from a quote to "said": its speaker is named right there
+SAID_BEFORE_QUOTE = 3  # words from "said" to the quote: "X said on Monday “…”"
+STATEMENT_WORDS = 4  # a shorter quote is a scare quote or a name ...
+ATTRIBUTED_WORDS = 2  # ... unless said right beside a speaker
+LEAD_IN_WORDS = 2  # words from "said" to the colon of a lead-in ("X said in a statement:")
 
 
 @dataclass(frozen=True)
@@ -111,7 +118,7 @@ def _merge(text: str, spans: list[Span]) -> list[Span]:
             last = merged[-1]
             gap = text[last.end:span.start]
             if (last.text.endswith(",") and not re.search(r"[.!?;:]", gap)
-                    and len(gap.split()) <= 10):
+                    and len(gap.split()) <= SPLIT_GAP):
                 merged[-1] = Span(last.start, span.end, f"{last.text} {span.text}", gap)
                 continue
         merged.append(span)
@@ -124,7 +131,7 @@ def _name_pattern(person: PersonMention) -> re.Pattern[str]:
 
 @lru_cache(maxsize=MEMO_SIZE)
 def _name_re(name: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in name.split() if len(w) > 2]
+    words = [re.escape(w) for w in name.split() if len(w) > NAME_WORD_LENGTH]
     return re.compile(rf"\b(?:{'|'.join(words) or '(?!)'})\b", re.IGNORECASE)
 
 
@@ -167,13 +174,13 @@ def _speaker(text: str, span: Span, people: Sequence[PersonMention],
     after = span.attribution or after
     verb = SAID_RE.search(after)
     near = _candidates(after[:verb.start()], people, last) if verb else []
-    tight = verb is not None and len(after[:verb.start()].split()) <= 4
+    tight = verb is not None and len(after[:verb.start()].split()) <= SPEAKER_BEFORE_SAID
     if verb and near and (tight or _beside(after[near[-1][0]:verb.start()])):
         return near[-1][1], tight
     verbs = list(SAID_RE.finditer(before))
     region = before[:verbs[-1].start()] if verbs else before
     close = _candidates(region, people, last)
-    if close and verbs and len(before[verbs[-1].end():].split()) <= 3:
+    if close and verbs and len(before[verbs[-1].end():].split()) <= SAID_BEFORE_QUOTE:
         return close[-1][1], True
     if close and verbs and close[-1][1] in {p.name for p in people}:
         return close[-1][1], False  # X said that ... “…”, according to his office
@@ -209,7 +216,7 @@ def _is_statement(span: Span, attributed: bool) -> bool:
                       for w in words)
     if capitalised and not re.search(r"[.!?]$", span.text.rstrip(",")):
         return False
-    return len(words) >= 4 or (len(words) >= 2 and attributed)
+    return len(words) >= STATEMENT_WORDS or (len(words) >= ATTRIBUTED_WORDS and attributed)
 
 
 def find_quotes(sentences: Sequence[Sentence],
@@ -267,7 +274,7 @@ def _lead_in(text: str, people: Sequence[PersonMention],
     if not tail.endswith(":"):
         return None
     verbs = list(SAID_RE.finditer(tail))
-    if not verbs or len(tail[verbs[-1].end():].split()) > 2:
+    if not verbs or len(tail[verbs[-1].end():].split()) > LEAD_IN_WORDS:
         return None
     found = _candidates(tail[:verbs[-1].start()], people, last)
     return found[-1][1] if found else None

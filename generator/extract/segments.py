@@ -53,7 +53,11 @@ SIDE_CUE = quick(rf"\b(?:earlier|later) (?:in the day|that day|on|{_WEEKDAY})\b|
                  r"summit|session))\b", re.IGNORECASE)
 SAME_DAY = quick(r"\b(?:earlier|later) (?:in the day|that day)|\bsame day\b|\balso\b",
                  re.IGNORECASE)
-SIDE_SPAN = 3
+SIDE_SPAN = 3  # a side meeting's report runs this many sentences past its first at most
+NAME_WORD_LENGTH = 2  # shorter name words ("Al", initials) would match unrelated words
+PLAN_BEFORE = 80  # characters before a meeting cue searched for a plan ("will meet")
+PLAN_AFTER = 30  # and after it ("meet ... next week")
+OPINION_LINES = 8  # an opinion piece is labelled as such above its first paragraph
 OPINION = quick(r"^\s*(?:Commentary|Opinion|Op-Ed|Editorial|Column|Perspective|"
                 r"Analysis)\s*$", re.IGNORECASE)
 STOP = quick(r"^\s*(?:Related (?:coverage|articles?|stories|news)|Latest articles?|"
@@ -68,7 +72,7 @@ SEPARATE = quick(r"\bseparate(?:ly)?\b|\b(?:earlier|later) (?:in the day|that da
 @lru_cache(maxsize=MEMO_SIZE)
 def _name_words(name: str) -> frozenset[str]:
     words = NAME_WORD.findall(name)
-    return frozenset(w.lower() for w in words if len(w) > 2 and w[0].isupper())
+    return frozenset(w.lower() for w in words if len(w) > NAME_WORD_LENGTH and w[0].isupper())
 
 
 @lru_cache(maxsize=MEMO_SIZE)
@@ -89,7 +93,7 @@ def elsewhen_text(text: str) -> bool:
 
 def planned(text: str, start: int, end: int) -> bool:
     """Whether the meeting cue at ``start:end`` is in a plan ("will meet", "due to hold")."""
-    return bool(MODAL.search(text[max(0, start - 80):end + 30]))
+    return bool(MODAL.search(text[max(0, start - PLAN_BEFORE):end + PLAN_AFTER]))
 
 
 def reports_meeting(sentence: Sentence, people: Sequence[PersonMention]) -> bool:
@@ -169,4 +173,4 @@ _BODY: list[tuple[SourceArticle, tuple[Sentence, ...]] | None] = [None]  # the l
 
 def is_opinion(article: SourceArticle) -> bool:
     """An opinion piece or commentary, marked as such near the top."""
-    return any(OPINION.match(line) for line in article.text.split("\n")[:8])
+    return any(OPINION.match(line) for line in article.text.split("\n")[:OPINION_LINES])

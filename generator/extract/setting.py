@@ -38,6 +38,12 @@ GROUP_CUE = quick(r"\b(?i:trilateral|three-way|tripartite|triangle|quadrilateral
                   r"\b[A-Z][\w.]*[-–][A-Z][\w.]*[-–][A-Z][\w.]*")
 DEFENCE = re.compile(r"defen[cs]e", re.IGNORECASE)
 FOREIGN = re.compile(r"foreign|secretary of state|external affairs", re.IGNORECASE)
+NOT_NOW_WINDOW = 60  # characters before a format cue searched for another time ("will")
+OCCASION_AFTER = 60  # characters after an event's name that say which meeting of it
+RELATION_WINDOW = 120  # characters before an event's name that may tie the meeting to it
+TWO_PLUS_TWO_PEOPLE = 4  # a foreign and a defence minister from each of the two countries
+TRILATERAL_COUNTRIES = 3
+MULTILATERAL_COUNTRIES = 4  # four countries or more
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,8 @@ def find_format(sentences: Sequence[Sentence]) -> tuple[str, Evidence | None]:
     for fmt, pattern in (("video", VIDEO), ("phone", PHONE)):
         for sentence in sentences:
             for match in pattern.finditer(sentence.text):
-                if not NOT_NOW.search(sentence.text[max(0, match.start() - 60):match.start()]):
+                before = sentence.text[max(0, match.start() - NOT_NOW_WINDOW):match.start()]
+                if not NOT_NOW.search(before):
                     return fmt, _ev("format", sentence, match[0])
     return "in_person", None
 
@@ -102,7 +109,7 @@ def occasion_name(event: Event, text: str, end: int, people: Sequence[PersonMent
         prefix = re.search(r"((?:[A-Z][\w.]*[-–])+[A-Z][\w.]*)\s+$", text[:start])
         name = (prefix[1].replace("–", "-") + " " if prefix else "") + event.name
         return f"{name} {event.label}" if event.label else name
-    after = text[end:end + 60].lower()
+    after = text[end:end + OCCASION_AFTER].lower()
     if re.match(r"\W*(?:leaders|summit)", after):
         return f"{event.name} Summit"
     if re.match(r"\W*(?:foreign minist|ministerial|foreign ministerial)", after) or \
@@ -123,16 +130,16 @@ def find_two_plus_two(lead: Sequence[Sentence], events: Sequence[Event]) -> Evid
 def by_roles(people: Sequence[PersonMention]) -> str | None:
     """2+2 when each of two countries sends a foreign and a defence minister."""
     countries = sorted({p.country for p in people if p.country})
-    if len(countries) == 2 and len(people) >= 4:
+    if len(countries) == 2 and len(people) >= TWO_PLUS_TWO_PEOPLE:
         for code in countries:
             roles = [p.role or "" for p in people if p.country == code]
             if not (any(DEFENCE.search(r) for r in roles) and
                     any(FOREIGN.search(r) for r in roles)):
                 return None
         return "2+2"
-    if len(countries) == 3:
+    if len(countries) == TRILATERAL_COUNTRIES:
         return "trilateral"
-    if len(countries) >= 4:
+    if len(countries) >= MULTILATERAL_COUNTRIES:
         return "multilateral"
     return None
 
@@ -145,7 +152,7 @@ def find_occasion(sentences: Sequence[Sentence], gazetteer: Gazetteer,
         for start, end, event in _event_matches(text, gazetteer.events):
             if event.kind != "multilateral":
                 continue
-            window = text[max(0, start - 120):start]
+            window = text[max(0, start - RELATION_WINDOW):start]
             if RELATION.search(window) and not re.search(r"\blast\b|\bprevious", window):
                 return (occasion_name(event, text, end, people, start),
                         _ev("occasion", sentence, text[start:end]))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from generator.extract import people as people_mod
+from generator.extract.principals import MIN_PRINCIPALS
 from generator.extract.segments import (
     SEPARATE,
     SIDE_SPAN,
@@ -53,7 +54,7 @@ def _fewer_principals(sentence: Sentence, lead_people: Sequence[PersonMention]) 
     """A separate meeting of some of the main meeting's principals ("Earlier in the day,
     the two defence ministers' Singh and Marles held separate talks") in a larger one."""
     named = [p for p in lead_people if mentions(sentence, p)]
-    return 2 <= len(named) < len(lead_people) and side_starts(sentence, ["?"]) and \
+    return MIN_PRINCIPALS <= len(named) < len(lead_people) and side_starts(sentence, ["?"]) and \
         bool(SEPARATE.search(sentence.text))
 
 

@@ -9,12 +9,12 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from generator.extract.dates import DATE_BASES
-from generator.extract.places import same_place
+from generator.extract.places import RANK_MENTIONED, same_place
+from generator.extract.principals import MIN_PRINCIPALS
 from generator.knowledge.places import Gazetteer
 from generator.models import (
     ArticleFacts,
@@ -22,14 +22,13 @@ from generator.models import (
     NearDuplicate,
 )
 
-if TYPE_CHECKING:
-    pass
-
-
-NAME_MATCH = 85  # rapidfuzz ratio for one misspelled word of a name
-
-
+# rapidfuzz ratio for the one misspelt word of two names that agree on every other word
+# (one letter off in a 7-letter word scores 85.7). Looser than the people directory's
+# ``FUZZY_CUTOFF`` on purpose: the rest of the name already matches, word for word.
+NAME_MATCH = 85
 MIN_FUZZY = 5  # shorter words must be spelt the same
+MOSTLY_SHARED = 0.5  # share of two reports' principals in common that makes them one group
+DAY_SLACK = 1  # days two reports' dates may differ when one is loose (a call, a page date)
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,7 @@ def canonical_names(facts: Sequence[ArticleFacts]) -> dict[str, str]:
 def same_people(a: frozenset[str], b: frozenset[str]) -> bool:
     """Principals that can be one meeting's: 2+ shared, nested or mostly shared."""
     shared = len(a & b)
-    return shared >= 2 and (a <= b or b <= a or shared / len(a | b) >= 0.5)
+    return shared >= MIN_PRINCIPALS and (a <= b or b <= a or shared / len(a | b) >= MOSTLY_SHARED)
 
 
 def compatible(a: Item, b: Item, places: Gazetteer, duplicates: bool) -> bool:
@@ -98,11 +97,11 @@ def _dates_agree(a: MeetingFacts, b: MeetingFacts) -> bool:
         return True
     gap = abs((a.date.value - b.date.value).days)
     loose = a.format != "in_person" or "publication-date" in (a.date.basis, b.date.basis)
-    return gap == 0 or (loose and gap == 1)
+    return gap == 0 or (loose and gap <= DAY_SLACK)
 
 
 def _places_agree(a: MeetingFacts, b: MeetingFacts, places: Gazetteer) -> bool:
-    if a.country and b.country and min(a.place_rank, b.place_rank) >= 2:
+    if a.country and b.country and min(a.place_rank, b.place_rank) >= RANK_MENTIONED:
         if a.country != b.country:
             return False
         if a.location and b.location:
@@ -156,7 +155,7 @@ class _Blocks:
         found: set[int] = set()
         for name in item.names:
             found.update(self.undated.get(name, ()))
-            for delta in (-1, 0, 1):
+            for delta in range(-DAY_SLACK, DAY_SLACK + 1):
                 found.update(self.by_day.get((name, day + dt.timedelta(days=delta)), ()))
         for dup in dups:
             found.update(self.by_article.get(dup, ()))

@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from generator.knowledge import KnowledgeBase
 
 TITLE_SKIP = frozenset({"in", "the"})
+TITLE_NAMES = 3  # with more principals a title names their countries, not each of them
+ID_SLUG_LENGTH = 80  # characters of a title kept in a meeting's id (and file name)
 
 
 def family_name(name: str, people: PeopleDirectory) -> str:
@@ -62,7 +64,7 @@ def family_name(name: str, people: PeopleDirectory) -> str:
 def meeting_title(participants: Sequence[Participant], setting: str, fmt: str,
                   city: str | None, places: Gazetteer, people: PeopleDirectory) -> str:
     """A plain-text title: "Hayashi–Blinken meeting in Melbourne", "Japan–U.S. 2+2 ..."."""
-    if setting == "2+2" or len(participants) > 3:
+    if setting == "2+2" or len(participants) > TITLE_NAMES:
         countries = list(dict.fromkeys(p.country for p in participants if p.country))
         head = "–".join(places.short_name(c) for c in countries)
         kind = "2+2" if setting == "2+2" else f"{setting} meeting"
@@ -137,7 +139,7 @@ def assign_ids(meetings: Sequence[MeetingRecord]) -> list[str]:
     for index in order:
         meeting = meetings[index]
         day = meeting.date.isoformat() if meeting.date else "undated"
-        title = slugify(meeting.title, skip=TITLE_SKIP, fallback="meeting", limit=80)
+        title = slugify(meeting.title, skip=TITLE_SKIP, fallback="meeting", limit=ID_SLUG_LENGTH)
         ids[index] = unique_slug(f"{day}-{title}", used)
     return ids
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
@@ -23,19 +22,9 @@ from generator.models import (
     QuoteVariant,
 )
 
-if TYPE_CHECKING:
-    pass
-
-
 SETTING_ORDER = ("2+2", "trilateral", "multilateral", "sidelines", "standalone")
-
-
-QUOTE_MATCH = 90
-
-
+QUOTE_MATCH = 90  # rapidfuzz ratio of one quote as two reports give it (a mark or word off)
 OUTCOME_MATCH = 80  # token-set similarity of two outcome sentences saying the same
-
-
 CALL_DATE_COUNTRY = "JP"  # calls with Japan are dated in Japanese time
 
 

@@ -34,8 +34,8 @@ from threadpoolctl import threadpool_limits
 from generator.ingest.shingles import MIN_CONTENT, Hashes, Sketch, sketch
 from generator.models import NearDuplicate, SourceArticle
 
-THRESHOLD = 0.3
-CONTAINMENT = 0.5
+THRESHOLD = 0.3  # word Jaccard of a copy under another site's clutter, or lightly edited
+CONTAINMENT = 0.5  # half a short story's content shingles in a longer page: copied into it
 RARE = 48  # a shingle in more articles than this is frequent (a bit column)
 DIMS = 256  # columns of the bounding product (the frequent columns themselves when fewer)
 SAMPLE = 2048  # rows the basis of the bounding product is fitted on
@@ -45,6 +45,8 @@ CHUNK = 1 << 16  # pairs whose bits are counted at once
 _EPSILON = 1e-9  # slack on bounds, so float rounding never prunes a pair that passes
 _MARGIN = 0.5  # shingles added to the bound beyond the proven rounding errors
 _UNIT = 2.0 ** -24  # float32 unit roundoff
+SEED = 0  # of the range finder: the same basis, so the same work, every run
+SIMILARITY_DIGITS = 3  # places a similarity is rounded to: stable bytes, enough to rank
 Ints = npt.NDArray[np.int64]
 Small = npt.NDArray[np.int32]
 Floats = npt.NDArray[np.float32]
@@ -171,7 +173,7 @@ def _basis(index: Overlaps, width: int) -> Floats:
     (a randomised range finder with one power step, on evenly spaced sets; seeded)."""
     rows = np.unique(np.linspace(0, len(index) - 1, min(SAMPLE, len(index))).astype(np.int64))
     sample = index.columns(rows, width)
-    start = np.random.default_rng(0).standard_normal((len(rows), DIMS)).astype(np.float32)
+    start = np.random.default_rng(SEED).standard_normal((len(rows), DIMS)).astype(np.float32)
     found, _ = np.linalg.qr((sample.T @ (sample @ (sample.T @ start))).astype(np.float64))
     return np.ascontiguousarray(found.T, dtype=np.float32)
 
@@ -329,7 +331,7 @@ def _scored(words: Overlaps, content: Overlaps, first: Ints, second: Ints,
         small = min(lengths[i], lengths[j])
         contained = c / small if small >= MIN_CONTENT else 0.0
         if word >= THRESHOLD or contained >= CONTAINMENT:  # the exact test
-            similarity = round(max(word, contained), 3)
+            similarity = round(max(word, contained), SIMILARITY_DIGITS)
             found += [(a, b, similarity) for a in members[i].tolist()
                       for b in members[j].tolist() if a != b and (i != j or a < b)]
     return found + [(b, a, similarity) for a, b, similarity in found]
@@ -347,7 +349,8 @@ def find_near_duplicates(articles: Sequence[SourceArticle],
     Returns:
         For every article id, the other articles similar enough, sorted by id: Jaccard over
         word 2-shingles of at least ``THRESHOLD``, or containment of content-word shingles
-        of at least ``CONTAINMENT``; the similarity is the larger, rounded to 3 places.
+        of at least ``CONTAINMENT``; the similarity is the larger, rounded to
+        ``SIMILARITY_DIGITS`` places.
     """
     # One BLAS thread when this process runs other threads (the live preview's server and
     # watchers): a BLAS thread pool beside them, on two cores, made one search take seconds

@@ -21,13 +21,15 @@ import numpy.typing as npt
 
 from generator.models import SourceArticle
 
-SHINGLE = 2
+SHINGLE = 2  # words a shingle: pairs (a reworded word breaks two, not three or more)
 MIN_WORDS = 6  # shorter lines are headers, buttons and credits
 STOP = re.compile(r"^\s*(?:Related (?:coverage|articles?|stories|news|topics)|Latest articles?|"
                   r"More from|Recommended|Read next|Most read|Tags:)", re.IGNORECASE)
 CHROME = re.compile(r"\s\|\s|\s>\s|cookies?\b|^\s*(?:\(c\)|©|Copyright|Share\b)", re.IGNORECASE)
 MIN_CONTENT = 20  # content shingles a text needs before containment says anything
-STEM = 6
+STEM = 6  # letters of a content word kept: "ministers", "ministerial" share "minist"
+MIN_CONTENT_WORD = 2  # a content word is longer: shorter ones are initials and particles
+WORD_HASHES = 1 << 16  # words whose hash is remembered: a large corpus's working vocabulary
 FUNCTION_WORDS = frozenset(re.split(r"\s+", """a an the of to in on and or for with at by
 from as is are was were be been has have had that this it its their his her they he she we our
 us said says will would also which who not but than after before about over into more most such
@@ -38,7 +40,7 @@ _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xFF51AFD7ED558CCD),
 Hashes = npt.NDArray[np.uint64]
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=WORD_HASHES)
 def _word_hash(word: str) -> int:
     """A 64-bit hash of a word, the same in every process and run."""
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
@@ -67,7 +69,8 @@ def _tokens(text: str) -> list[str]:
 
 
 def _content_words(text: str) -> list[str]:
-    return [w[:STEM] for w in _tokens(text) if w not in FUNCTION_WORDS and len(w) > 2]
+    return [w[:STEM] for w in _tokens(text)
+            if w not in FUNCTION_WORDS and len(w) > MIN_CONTENT_WORD]
 
 
 def shingles(text: str) -> frozenset[int]:

@@ -16,6 +16,7 @@ import yaml
 from rapidfuzz.distance import Levenshtein
 
 from generator.errors import DataError
+from generator.knowledge.countries import is_country_code
 from generator.models import Problem
 from generator.support.memo import MEMO_SIZE
 from generator.support.prefilter import alternation, needed_words
@@ -35,6 +36,9 @@ friday saturday sunday january february march april may june july august septemb
 november december"""))
 # a country's formal name ("the People's Democratic Republic of Algeria")
 STATE = r"[A-Z][\w'’]*(?:\s+(?:of\s+(?:the\s+)?|and\s+)?[A-Z][\w'’]*){0,5}"
+# rapidfuzz ratio for a misspelt whole name against every known one. Stricter than
+# ``generator.group.clusters.NAME_MATCH`` on purpose: here the best of all known names wins,
+# and distinct officials' names already score up to 84 ("kim yong hyun" / "kim jong un").
 FUZZY_CUTOFF = 88.0
 FUZZY_FAMILY_MIN = 6  # a lone family name this long may carry one typo ("Jaishanker")
 POSSESSIVE = re.compile(r"['’]s\b")
@@ -319,18 +323,13 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def valid_country(code: str, extra: frozenset[str]) -> bool:
-    return code in extra or (len(code) == 2 and code.isupper()
-                             and pycountry.countries.get(alpha_2=code) is not None)
-
-
 def _person(entry: Any, path: str, line: int, extra: frozenset[str],
             problems: list[Problem]) -> Person | None:
     if not isinstance(entry, dict) or not entry.get("name"):
         problems.append(Problem(path, "person: expected a mapping with a `name`", line))
         return None
     name, country = str(entry["name"]), str(entry.get("country", ""))
-    if not valid_country(country, extra):
+    if not is_country_code(country, extra):
         problems.append(Problem(path, f"{name}: country: expected an ISO 3166-1 alpha-2 code, "
                                       f"got {country!r}", line))
     roles: list[Role] = []

@@ -11,6 +11,7 @@ import pycountry
 import yaml
 
 from generator.errors import DataError
+from generator.knowledge.countries import is_country_code
 from generator.models import Problem
 from generator.support.prefilter import alternation
 from generator.support.yamlio import compose_data, load_data
@@ -106,7 +107,7 @@ def load_places(path: Path) -> Gazetteer:
 
 def _is_code(entry: dict[str, object]) -> bool:
     code = entry.get("country")
-    return isinstance(code, str) and len(code) == 2 and code.isalpha()
+    return isinstance(code, str) and is_country_code(code.upper())
 
 
 def _section_nodes(root: yaml.Node | None) -> dict[str, list[yaml.Node | None]]:

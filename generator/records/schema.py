@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import pycountry
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from generator.knowledge.countries import is_country_code
 from generator.models import FORMATS, SETTINGS, Problem
 from generator.support.yamlio import YamlProblem, compose_yaml, split_front_matter
 
@@ -32,8 +32,6 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MEETING_ID = re.compile(r"(?:\d{4}-\d{2}-\d{2}|undated)(?:-[a-z0-9]+)+")
 ARTICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")
 SHA256 = re.compile(r"[0-9a-f]{64}")
-# ISO 3166-1 "exceptionally reserved" or user-assigned codes in common diplomatic use.
-EXTRA_COUNTRIES = frozenset({"EU", "UN", "XK"})
 INVALID: Any = object()
 
 Parser = Callable[["NodeReader", Node, str, Any], Any]
@@ -144,13 +142,6 @@ def date_value(reader: NodeReader, node: Node, where: str, mark: Any) -> Any:
         except ValueError:
             pass
     return reader.report(mark, where, f"expected {expected}, got {describe(node)}")
-
-
-def is_country_code(value: str) -> bool:
-    """True for an ISO 3166-1 alpha-2 code (two capitals that name a country)."""
-    if len(value) != 2 or not value.isascii() or not value.isupper():
-        return False
-    return value in EXTRA_COUNTRIES or pycountry.countries.get(alpha_2=value) is not None
 
 
 def country(nullable: bool) -> Parser:

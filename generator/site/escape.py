@@ -19,8 +19,7 @@ import html
 import json
 import re
 
-import pycountry
-
+from generator.knowledge.countries import english_name
 from generator.models import MeetingRecord
 
 # Punctuation that means something anywhere in a Python-Markdown line (emphasis, code, links,
@@ -135,17 +134,11 @@ def format_day(date: dt.date | None) -> MarkdownSafe:
                         f"{date.year}")
 
 
-def country_plain(code: str) -> str:
-    """The English short name of an ISO 3166-1 alpha-2 code as plain (unescaped) text."""
-    country = pycountry.countries.get(alpha_2=code.upper())
-    return str(getattr(country, "common_name", None) or getattr(country, "name", None) or code)
-
-
 def country_name(code: str | None) -> MarkdownSafe:
     """The English short name of an ISO 3166-1 alpha-2 code; unknown codes shown escaped."""
     if not code:
         return MarkdownSafe("")
-    return MarkdownSafe(md_inline(country_plain(code)))
+    return MarkdownSafe(md_inline(english_name(code)))
 
 
 def html_text(value: object) -> MarkdownSafe:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Collection, Hashable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING
 import jinja2
 
 from generator.errors import BriefingError
-from generator.extract.masthead import find_rights
+from generator.extract.masthead import has_rights_notice
 from generator.ingest.sources import SourceError, read_article_text
 from generator.models import ArticleRecord, Corpus, Problem, RenderedPage
 from generator.site.escape import (
@@ -65,10 +64,6 @@ if TYPE_CHECKING:
 
 Memo = tuple[PageMemo, str]  # a page memo and the digest of the templates in use
 _LABELS: list[tuple[dict[str, str], str]] = []  # the last site's article labels, digested
-
-# Any of these in an article's text keeps its whole text off the site.
-RIGHTS_NOTICE = re.compile(r"all rights reserved|may not be (?:re)?(?:published|reproduced|"
-                           r"redistributed|broadcast)|\bcopyright\b|©", re.IGNORECASE)
 
 # also the names other modules (generator.site.publish, feeds, pubtext) import from here
 __all__ = ["TopicTitles", "build_site", "date_order", "make_environment", "page_slug",
@@ -154,7 +149,7 @@ def article_texts(articles: Sequence[ArticleRecord], root: Path) -> dict[str, tu
             source = read_article_text(path, root.resolve())
         except (SourceError, OSError):
             continue
-        if find_rights(source.text) or RIGHTS_NOTICE.search(source.text):
+        if has_rights_notice(source.text):
             continue
         paragraphs = [" ".join(p.split()) for p in source.text.split("\n\n")]
         texts[article.id] = tuple(p for p in paragraphs if p)

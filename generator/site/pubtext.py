@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-import pycountry
-
+from generator.knowledge.countries import english_name
 from generator.models import ArticleRecord, MeetingRecord, Participant
 from generator.site.escape import format_day
 from generator.site.pages import TopicTitles, topic_title
@@ -76,28 +75,19 @@ def clean(value: object) -> str:
     return WHITESPACE.sub(" ", FORBIDDEN.sub("", str(value))).strip()
 
 
-def country_title(code: str | None) -> str:
-    """The English short name of an ISO 3166-1 alpha-2 code (the code when unknown)."""
-    if not code:
-        return ""
-    country = pycountry.countries.get(alpha_2=code.upper())
-    return clean(getattr(country, "common_name", None) or getattr(country, "name", None)
-                 or code)
-
-
 def place_text(record: MeetingRecord) -> str:
     """``Melbourne, Australia``, ``Phone call``, ``Video call``, or ``""`` when not known."""
     if record.format in CALL_PLACE:
         return CALL_PLACE[record.format]
     if record.location is None:
         return ""
-    parts = (clean(record.location.city), country_title(record.location.country))
+    parts = (clean(record.location.city), clean(english_name(record.location.country)))
     return ", ".join(p for p in parts if p)
 
 
 def participant_text(participant: Participant) -> str:
     """``Antony Blinken (Secretary of State, United States)``."""
-    details = [clean(participant.role), country_title(participant.country)]
+    details = [clean(participant.role), clean(english_name(participant.country))]
     shown = ", ".join(d for d in details if d)
     name = clean(participant.name)
     return f"{name} ({shown})" if shown else name

@@ -15,13 +15,14 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from typing import cast
 
+from generator.knowledge.countries import english_name
 from generator.models import (
     ArticleRecord,
     Corpus,
     Evidence,
     MeetingRecord,
 )
-from generator.site.escape import MONTHS, MarkdownSafe, country_plain
+from generator.site.escape import MONTHS, MarkdownSafe
 from generator.site.viewtypes import (  # noqa: F401  (the views are part of this module's interface)
     FACT_LABELS,
     BareKnowledge,
@@ -162,7 +163,7 @@ def counterparts_label(record: MeetingRecord) -> str:
     """``Japan–United States`` (plain text, escaped where it lands)."""
     countries = {p.country for p in record.participants}
     if record.participants and None not in countries and len(countries) > 1:
-        return "–".join(sorted(country_plain(c) for c in countries if c))
+        return "–".join(sorted(english_name(c) for c in countries if c))
     return "–".join(sorted({p.name for p in record.participants}, key=str.casefold))
 
 
