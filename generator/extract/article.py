@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from generator.extract import people as people_mod
 from generator.extract import quotes as quotes_mod
 from generator.extract import topics as topics_mod
+from generator.extract.context import Context
 from generator.extract.dates import (
     DATE_BASES,
     DATELINE,
@@ -79,17 +79,6 @@ FORMAT_SENTENCES = 3  # without such, the first stating sentences name its forma
 SUMMARY_SENTENCES = 2  # a meeting's summary: its first sentences
 MIN_COUNTRIES = 2  # talks "between" countries: two at least
 CITY_HEAD = re.compile(r"^\s*[A-Z][A-Za-z .'-]{1,40}?\s*(?::|--|—)\s")
-
-
-@dataclass(frozen=True)
-class Context:
-    """What building one meeting needs besides its sentences."""
-
-    article: SourceArticle
-    kb: KnowledgeBase
-    body: tuple[Sentence, ...]
-    everyone: tuple[PersonMention, ...] = ()
-    on: dt.date | None = None  # the day roles are looked up on: the meeting's, once known
 
 
 def lead_sentences(body: Sequence[Sentence]) -> list[Sentence]:

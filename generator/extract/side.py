@@ -21,7 +21,7 @@ from generator.models import (
 )
 
 if TYPE_CHECKING:
-    from generator.extract.article import Context  # the caller's context (typing only)
+    from generator.extract.context import Context
 
 
 def find_side_spans(body: Sequence[Sentence], lead_people: Sequence[PersonMention],
