@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 golden: $(STAMP)
-	BRIEFING_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_render.py
+	BRIEFING_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_render.py tests/test_ingest_golden.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
