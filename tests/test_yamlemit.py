@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -72,7 +73,7 @@ def _fresh() -> BlockEmitter:
     return BlockEmitter(_FastRecordDumper, reference_dump)
 
 
-@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(1500), suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
 def test_dump_is_pyyaml_byte_for_byte(data: dict[Any, Any]) -> None:
     expected = reference_dump(data)
@@ -84,7 +85,7 @@ def test_dump_is_pyyaml_byte_for_byte(data: dict[Any, Any]) -> None:
     assert fast == expected
 
 
-@settings(max_examples=800, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(800), suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(names, simple_values, max_size=6))
 def test_record_shapes_take_the_fast_path(data: dict[str, Any]) -> None:
     """Printable single-line strings, numbers, dates and nesting never fall back."""
