@@ -27,10 +27,12 @@ import hypothesis.configuration
 import pytest
 from hypothesis import settings
 
-# In CI property tests are derandomized so that a run cannot flake.
-settings.register_profile("ci", derandomize=True, deadline=None)
-if os.environ.get("CI") == "true":
-    settings.load_profile("ci")
+# No per-example deadline: the suite runs on every core, beside whatever else the machine
+# runs, and a property test checks what its examples give, not how fast. In CI property
+# tests are derandomized too, so that a run cannot flake.
+settings.register_profile("briefing", deadline=None)
+settings.register_profile("ci", parent=settings.get_profile("briefing"), derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "briefing")
 
 # BRIEFING_THOROUGH=1: the slowest property tests try all the examples they name, not a fifth
 THOROUGH = os.environ.get("BRIEFING_THOROUGH") == "1"
