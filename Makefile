@@ -21,8 +21,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
 
+# every expected output a test compares with: rendered pages, ingested records, check messages
 golden: $(STAMP)
-	BRIEFING_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_render.py tests/test_ingest_golden.py
+	BRIEFING_UPDATE_GOLDEN=1 $(BIN)/python -m pytest \
+		tests/test_render.py tests/test_ingest_golden.py tests/test_records.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
