@@ -23,8 +23,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# every expected output a test compares with: rendered pages, ingested records, check messages
 golden: $(STAMP)
-	BRIEFING_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_render.py
+	BRIEFING_UPDATE_GOLDEN=1 $(BIN)/python -m pytest \
+		tests/test_render.py tests/test_ingest_golden.py tests/test_records.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -1,19 +1,20 @@
 """Accessibility: axe-core (bundled by axe-playwright-python) on every page type, light and dark.
 
 No serious or critical violation is allowed; the summary of every run (violations by impact,
-including minor and moderate ones) is written to ``test-output/a11y/`` for the closing note.
+including minor and moderate ones) is written to ``a11y/`` in the test output folder
+(``$BRIEFING_TEST_OUTPUT``, else a temporary folder) for the closing note.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PROJECT, BuiltSite, page_types
+from conftest import BuiltSite, page_types
 
 BLOCKING = ("serious", "critical")
-REPORTS = PROJECT / "test-output" / "a11y"
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
@@ -31,7 +32,7 @@ def summary(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_serious_or_critical_violation(chromium: Any, built_site: BuiltSite,
-                                          scheme: str) -> None:
+                                          scheme: str, test_output: Path) -> None:
     context = chromium.new_context(viewport={"width": 1280, "height": 900},
                                    color_scheme=scheme)
     found: dict[str, list[dict[str, Any]]] = {}
@@ -44,7 +45,8 @@ def test_no_serious_or_critical_violation(chromium: Any, built_site: BuiltSite,
             tab.close()
     finally:
         context.close()
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    (REPORTS / f"axe-{scheme}.json").write_text(json.dumps(found, indent=2) + "\n", "utf-8")
+    reports = test_output / "a11y"
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / f"axe-{scheme}.json").write_text(json.dumps(found, indent=2) + "\n", "utf-8")
     blocking = {name: [v for v in vs if v["impact"] in BLOCKING] for name, vs in found.items()}
     assert {name: vs for name, vs in blocking.items() if vs} == {}

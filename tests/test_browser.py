@@ -1,17 +1,19 @@
 """A reader's path through the built site, in Debian's Chromium driven by Playwright.
 
 The site is built once from the seeds (``built_site`` in conftest.py) and served from
-``site/`` on a free loopback port; screenshots go to ``test-output/screenshots/``.
+``site/`` on a free loopback port; screenshots go to ``screenshots/`` in the test output
+folder (``$BRIEFING_TEST_OUTPUT``, else a temporary folder).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SCREENSHOTS, BuiltSite, page_types
+from conftest import BuiltSite, page_types
 
 
 @pytest.fixture
@@ -101,10 +103,11 @@ def test_timeline_filter_hides_and_shows_entries(page: Any, built_site: BuiltSit
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_type_loads_cleanly_and_is_screenshot(chromium: Any, built_site: BuiltSite,
-                                                         scheme: str) -> None:
+                                                         scheme: str, test_output: Path) -> None:
     context = chromium.new_context(viewport={"width": 1280, "height": 900},
                                    color_scheme=scheme)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    screenshots = test_output / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
     try:
         for name, path in page_types(built_site.root).items():
             tab = context.new_page()
@@ -116,7 +119,7 @@ def test_every_page_type_loads_cleanly_and_is_screenshot(chromium: Any, built_si
             assert response is not None and response.ok, path
             shown = tab.get_attribute("body", "data-md-color-scheme")
             assert shown == ("slate" if scheme == "dark" else "default"), (path, shown)
-            tab.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}.png"), full_page=True)
+            tab.screenshot(path=str(screenshots / f"{name}-{scheme}.png"), full_page=True)
             assert errors == [], (path, errors)
             tab.close()
     finally:

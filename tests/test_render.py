@@ -1,7 +1,7 @@
 """Rendering records to Markdown: golden pages, escaping, determinism, writing.
 
-Refresh the golden pages with ``BRIEFING_UPDATE_GOLDEN=1 pytest tests/test_render.py`` and
-review the diff.
+Refresh the golden pages with ``make golden`` (``BRIEFING_UPDATE_GOLDEN=1``, which refreshes
+the ingest goldens too) and review the diff.
 """
 
 from __future__ import annotations
