@@ -12,22 +12,40 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-
-import ftfy
+from typing import Any
 
 # Line and paragraph separators and NEL would start new lines in some tools but not in
 # ours (lines are split on "\n" only): they become spaces so line numbers stay the file's.
 SPACES = {"\t": " ", "\x0b": " ", "\x0c": " ", "\x85": " ", "\u2028": " ", "\u2029": " "}
 
 
-# C1 control characters stay as they are (NEL is a space to ``strip_invisible``, not the
-# Windows-1252 ellipsis ftfy would read it as).
-_FTFY = ftfy.TextFixerConfig(fix_c1_controls=False)
+# The fast path: every UTF-8 lead byte (0xC2-0xF4) read as Windows-1252 or Latin-1 becomes
+# one of these characters, so a text without one holds no such mojibake and ftfy is not
+# asked (it takes 0.3 ms an article, 15 times the rest of the clean-up; most articles have
+# none of these characters, only curly quotes and dashes).
+MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4]")
 
 
 def repair_mojibake(text: str) -> str:
     """Decode back UTF-8 that was read as Windows-1252 ("â€™" -> "’", "Ã©" -> "é")."""
-    return ftfy.fix_encoding(text, _FTFY)
+    if not MOJIBAKE_LEAD.search(text):
+        return text
+    return _ftfy().fix_encoding(text, _ftfy_config())
+
+
+@functools.cache
+def _ftfy() -> Any:
+    """ftfy, imported when first needed (an ingest with nothing to do needs none)."""
+    import ftfy
+
+    return ftfy
+
+
+@functools.cache
+def _ftfy_config() -> Any:
+    # C1 control characters stay as they are (NEL is a space to ``strip_invisible``, not the
+    # Windows-1252 ellipsis ftfy would read it as).
+    return _ftfy().TextFixerConfig(fix_c1_controls=False)
 
 
 def is_invisible(char: str) -> bool:
