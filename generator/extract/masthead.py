@@ -176,10 +176,12 @@ HEADLINE_LENGTH = 160  # a longer line is a paragraph
 # A rights notice. Any of it in an article's text keeps the whole text off the site; the
 # "All rights reserved" sentence (with what it says may not be done) is what the article's
 # record keeps as its ``rights``.
-RIGHTS = re.compile(
-    r"(?P<reserved>All rights reserved\.?(?:[^\n]*?may not be (?:published|reproduced)[^\n]*)?)"
-    r"|may not be (?:re)?(?:published|reproduced|redistributed|broadcast)|\bcopyright\b|©",
-    re.IGNORECASE)
+# The rights sentence a record keeps ("All rights reserved. ... may not be published ...").
+_RESERVED = r"All rights reserved\.?(?:[^\n]*?may not be (?:published|reproduced)[^\n]*)?"
+RESERVED = re.compile(_RESERVED, re.IGNORECASE)
+# Any rights notice: the sentence above, a reuse ban, a copyright word or sign.
+RIGHTS = re.compile(_RESERVED + r"|may not be (?:re)?(?:published|reproduced|redistributed|"
+                    r"broadcast)|\bcopyright\b|©", re.IGNORECASE)
 
 
 def find_leading_date(article_id: str, text: str) -> tuple[dt.date | None, Evidence | None]:
@@ -325,8 +327,8 @@ def find_headline(text: str) -> str | None:
 
 def find_rights(text: str) -> str | None:
     """The rights sentence an article's record keeps ("All rights reserved. ..."), if any."""
-    reserved = next((m["reserved"] for m in RIGHTS.finditer(text) if m["reserved"]), None)
-    return reserved.strip() if reserved else None
+    match = RESERVED.search(text)
+    return match[0].strip() if match else None
 
 
 def has_rights_notice(text: str) -> bool:

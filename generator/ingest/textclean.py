@@ -28,7 +28,7 @@ MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4]")
 
 def repair_mojibake(text: str) -> str:
     """Decode back UTF-8 that was read as Windows-1252 ("â€™" -> "’", "Ã©" -> "é")."""
-    if not MOJIBAKE_LEAD.search(text):
+    if text.isascii() or not MOJIBAKE_LEAD.search(text):
         return text
     return _ftfy().fix_encoding(text, _ftfy_config())
 
