@@ -34,6 +34,16 @@ settings.register_profile("briefing", deadline=None)
 settings.register_profile("ci", parent=settings.get_profile("briefing"), derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "briefing")
 
+# BRIEFING_THOROUGH=1: the slowest property tests try all the examples they name, not a fifth
+THOROUGH = os.environ.get("BRIEFING_THOROUGH") == "1"
+
+
+def examples(thorough: int) -> int:
+    """Hypothesis examples for a property test whose examples cost much to draw: ``thorough``
+    under ``BRIEFING_THOROUGH=1``, a fifth of it (at least 50) in an ordinary run."""
+    return thorough if THOROUGH else max(50, thorough // 5)
+
+
 PROJECT = Path(__file__).resolve().parents[1]
 
 def pytest_configure(config: pytest.Config) -> None:
