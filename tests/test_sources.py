@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import pipeline
 from generator.extract.masthead import find_publisher, read_article
 from generator.knowledge import load_knowledge
 
@@ -101,3 +102,26 @@ def test_times_honorifics_and_paragraph_numbers_do_not_end_sentences() -> None:
     long_one = next(s.text for s in article.sentences if "ROSSI" in s.text)
     assert long_one.startswith("1. On March 5")
     assert "H.E. Mr. Paul TREMBLAY" in long_one
+
+
+def test_a_sites_own_agencies_name_the_publisher(tmp_path: Path) -> None:
+    """The news agencies of a content folder's own places.yaml are the ones publisher
+    detection uses (the packaged list only when the site has none)."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text(
+        "Ministers meet in Oslo\n\nOSLO, May 3 (Nordwire) -- The foreign ministers of Norway "
+        "and Japan met in Oslo on Tuesday and agreed to deepen their cooperation.\n", "utf-8")
+    packaged = pipeline.load_knowledge(None).places
+    assert "Nordwire" not in packaged.agencies
+    content = tmp_path / "content"
+    pipeline.ingest(seeds, content, tmp_path, workers=1)
+    before = pipeline.load(content)[0].articles[0].publisher
+    own = content / "data" / "places.yaml"
+    own.parent.mkdir()
+    places = Path(pipeline.__file__).parent / "knowledge" / "data" / "places.yaml"
+    own.write_text(places.read_text("utf-8").replace(
+        "agencies:\n", "agencies:\n  - {name: Nordic Wire Service, aliases: [Nordwire]}\n", 1),
+        "utf-8")
+    pipeline.ingest(seeds, content, tmp_path, workers=1)
+    assert pipeline.load(content)[0].articles[0].publisher == "Nordic Wire Service" != before
