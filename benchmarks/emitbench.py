@@ -4,7 +4,7 @@ write the same bytes.
 The records come from a pickle of ``(meetings, articles)`` (MeetingRecord and ArticleRecord
 lists, as ``grouping.group_articles`` returns them) or, without one, from an ingest of the
 seeds into a temporary folder. Each record's fields (``fields.meeting_to_fields`` or
-``article_to_fields``, dates as ``render_record`` writes them) are dumped by
+``article_to_fields``, dates as ``record_text`` writes them) are dumped by
 ``yamlio.reference_dump`` (PyYAML) and by ``yamlio.dump_yaml`` (the fast emitter); the
 script prints milliseconds per record for each and the number of records whose text
 differs (it must be 0). Usage: ``python benchmarks/emitbench.py [PICKLE] [--repeat 3]``.
@@ -39,7 +39,7 @@ def _seed_records() -> tuple[list[Any], list[Any]]:
 
 
 def _documents(meetings: list[Any], articles: list[Any]) -> list[dict[str, Any]]:
-    """The mappings ``render_record`` hands to the emitter."""
+    """The mappings ``record_text`` hands to the emitter."""
     from generator.records import fields
 
     rows = [fields.meeting_to_fields(m) for m in meetings]

@@ -17,7 +17,7 @@ from generator.group.meetings import assign_ids
 from generator.ingest.textclean import clean_text, printable
 from generator.models import Location, MeetingRecord, Participant, Quote, QuoteVariant
 from generator.records.schema import ARTICLE_ID, MEETING_ID, parse_record_text
-from generator.records.store import meeting_from_fields, meeting_to_fields, render_record
+from generator.records.store import meeting_from_fields, meeting_to_fields, record_text
 from generator.support.slugs import file_id, slugify, unique_slug
 
 FAST = settings(max_examples=10, deadline=None,
@@ -70,7 +70,7 @@ def meeting(name: str, role: str | None, quote: str, speaker: str | None,
 def test_participants_and_quotes_round_trip(name: str, role: str | None, quote: str,
                                             speaker: str | None, variant: str) -> None:
     record = meeting(name, role, quote, speaker, variant)
-    text = render_record(meeting_to_fields(record), record.body)
+    text = record_text(meeting_to_fields(record), record.body)
     parsed = parse_record_text(text, "m.md", "meetings", record.id)
     assert parsed.problems == () and parsed.fields is not None
     assert meeting_from_fields(parsed.fields, parsed.body) == record

@@ -34,7 +34,7 @@ from generator.records.store import (
     load_corpus,
     meeting_from_fields,
     meeting_to_fields,
-    render_record,
+    record_text,
     save_ingest,
 )
 from generator.support import files
@@ -70,7 +70,7 @@ def article(**changes: object) -> ArticleRecord:
 
 
 def reparse_meeting(record: MeetingRecord) -> MeetingRecord:
-    text = render_record(meeting_to_fields(record), record.body)
+    text = record_text(meeting_to_fields(record), record.body)
     parsed = parse_record_text(text, "m.md", "meetings", record.id)
     assert parsed.problems == ()
     assert parsed.fields is not None
@@ -89,14 +89,14 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
 
 
 def test_file_layout_is_readable_and_in_contract_order() -> None:
-    text = render_record(article_to_fields(article()), "")
+    text = record_text(article_to_fields(article()), "")
     assert text == (
         "---\nid: 002_c\nsource_file: seeds/002_c.txt\nsha256: " + "f" * 64 + "\n"
         "headline: 2+2 talks\npublisher: Kyodo News\npublished: 2023-01-12\nmeetings:\n"
         "- 2023-01-11-washington-2plus2\nnear_duplicates:\n- id: 003_d\n  similarity: 0.875\n"
         "encoding: utf-8\nrights: All rights\n---\n")
     keys = [line.split(":")[0] for line in split_front_matter(
-        render_record(meeting_to_fields(meeting()), ""))[0].splitlines() if line[:1].isalpha()]
+        record_text(meeting_to_fields(meeting()), ""))[0].splitlines() if line[:1].isalpha()]
     assert keys == ["id", "title", "date", "date_basis", "location", "format",
                     "duration_minutes", "setting", "occasion", "participants", "topics",
                     "sources", "summary", "quotes", "outcomes", "evidence"]
@@ -121,7 +121,7 @@ def test_any_text_round_trips(title: str, occasion: str | None, quote: str, body
 @given(similarity=st.floats(min_value=0, max_value=1), line=st.integers(1, 10**9))
 def test_numbers_round_trip(similarity: float, line: int) -> None:
     record = article(near_duplicates=(NearDuplicate("003_d", similarity),))
-    text = render_record(article_to_fields(record), "")
+    text = record_text(article_to_fields(record), "")
     parsed = parse_record_text(text, "a.md", "articles", "002_c")
     assert parsed.fields is not None
     assert article_from_fields(parsed.fields) == record
@@ -149,7 +149,7 @@ def test_tagged_values_are_never_constructed(tmp_path: Path) -> None:
 
 
 def test_bare_and_quoted_dates_are_both_accepted(tmp_path: Path) -> None:
-    text = render_record(meeting_to_fields(meeting()), "")
+    text = record_text(meeting_to_fields(meeting()), "")
     quoted = text.replace("date: 2023-01-11", "date: '2023-01-11'")
     assert quoted != text
     for variant in (text, quoted):
@@ -158,7 +158,7 @@ def test_bare_and_quoted_dates_are_both_accepted(tmp_path: Path) -> None:
 
 
 def test_plain_scalars_in_text_fields_keep_what_was_typed() -> None:
-    text = render_record(meeting_to_fields(meeting()), "").replace(
+    text = record_text(meeting_to_fields(meeting()), "").replace(
         "title: Japan–US “2+2” in Washington", "title: yes")
     parsed = parse_record_text(text, "m.md", "meetings", meeting().id)
     assert parsed.fields is not None and parsed.fields["title"] == "yes"
@@ -173,14 +173,14 @@ def test_an_edit_made_while_a_save_runs_is_not_overwritten_by_an_unchanged_recor
     save_ingest(tmp_path, [meeting(body="")], [article()])
     path = tmp_path / "meetings" / f"{meeting().id}.md"
     edited = path.read_text("utf-8").replace("title: ", "title: Edited ", 1)
-    real = records.render_all
+    real = records.texts_of
 
     def render_then_edit(jobs: object) -> object:
         done = real(jobs)  # type: ignore[arg-type]
         path.write_text(edited, "utf-8")  # the person saves now
         return done
 
-    monkeypatch.setattr(records, "render_all", render_then_edit)
+    monkeypatch.setattr(records, "texts_of", render_then_edit)
     report = save_ingest(tmp_path, [meeting(body="")], [article()])
     assert report.written == ()
     assert path.read_text("utf-8") == edited
@@ -296,7 +296,7 @@ def test_duration_summary_and_quote_variants_round_trip() -> None:
     ("twenty", 'expected a number of minutes, got "twenty"'),
 ])
 def test_bad_duration_is_reported_at_its_line(value: str, message: str) -> None:
-    text = render_record(meeting_to_fields(meeting(duration_minutes=5)), "")
+    text = record_text(meeting_to_fields(meeting(duration_minutes=5)), "")
     text = text.replace("duration_minutes: 5", f"duration_minutes: {value}")
     line = text.splitlines().index(f"duration_minutes: {value}") + 1
     parsed = parse_record_text(text, "m.md", "meetings", "2023-01-11-washington-2plus2")

@@ -11,7 +11,7 @@ from generator.cli import cli
 from generator.knowledge import load_knowledge
 from generator.models import Evidence, Location, MeetingRecord, Participant
 from generator.records.review import review_content
-from generator.records.store import meeting_to_fields, render_record
+from generator.records.store import meeting_to_fields, record_text
 
 FIRM = MeetingRecord(
     id="2023-04-17-a", title="A", date=dt.date(2023, 4, 17), date_basis="stated",
@@ -31,7 +31,7 @@ WEAK = MeetingRecord(
 def write(content: Path, record: MeetingRecord) -> Path:
     path = content / "meetings" / f"{record.id}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_record(meeting_to_fields(record), ""), "utf-8")
+    path.write_text(record_text(meeting_to_fields(record), ""), "utf-8")
     return path
 
 

@@ -113,7 +113,7 @@ def article_from_fields(fields: dict[str, Any], body: str = "") -> ArticleRecord
     )
 
 
-def render_record(fields: dict[str, Any], body: str) -> str:
+def record_text(fields: dict[str, Any], body: str) -> str:
     """The text of a record file; dates are written as bare YAML dates."""
     data = {key: _date(value) if key in ("date", "published") else value
             for key, value in fields.items()}

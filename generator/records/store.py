@@ -21,7 +21,7 @@ from generator.records.fields import (
     meeting_from_fields,
     meeting_to_fields,
     normalise,
-    render_record,
+    record_text,
 )
 from generator.records.load import (
     KINDS,
@@ -48,7 +48,7 @@ from generator.records.state import (
     new_state,
     read_states,
 )
-from generator.records.text import Job, Rendered, render_all
+from generator.records.text import Job, Rendered, texts_of
 from generator.support.cache import (
     RecordMemo,
     RecordMemos,
@@ -57,7 +57,7 @@ from generator.support.files import BatchWrite, atomic_write
 
 __all__ = ["SaveReport", "article_from_fields", "article_to_fields", "atomic_write",
            "check_content", "load_corpus", "meeting_from_fields", "meeting_to_fields",
-           "normalise", "render_record", "save_ingest"]
+           "normalise", "record_text", "save_ingest"]
 
 STATE = ".state"
 
@@ -130,7 +130,7 @@ def _read_existing(path: Path, kind: str, memo: RecordMemos) -> _Read:
     if record.fields is None or raw is None or key is None:
         return _Read(record, None, False, digest_bytes(raw))
     fields = normalise(kind, record.fields)
-    canonical = render_record(fields, record.body).encode("utf-8") == raw
+    canonical = record_text(fields, record.body).encode("utf-8") == raw
     memo.put(key, RecordMemo(fields, record.body, canonical))
     return _Read(record, fields, canonical, digest_bytes(raw))
 
@@ -225,7 +225,7 @@ def _texts(content: Path, plan: Plan, found: _Found) -> tuple[list[tuple[Output,
                 found.existing[output.kind].get(output.id),
                 (output.kind, output.id) in found.canonical) for output in plan.outputs]
     texts = []
-    for job, rendered in zip(jobs, render_all(jobs), strict=True):
+    for job, rendered in zip(jobs, texts_of(jobs), strict=True):
         output = job.output
         states[output.kind][output.id] = new_state(
             output, rendered.text, found.digests.get((output.kind, output.id)),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.models import Problem
-from generator.records.fields import normalise, render_record
+from generator.records.fields import normalise, record_text
 from generator.records.merge import Existing, Output, edit_notes
 from generator.records.schema import parse_record_text
 from generator.support.pool import fork_map
@@ -51,7 +51,7 @@ def _current(path: Path) -> bytes | None:
         return None
 
 
-def render_one(job: Job) -> Rendered:
+def text_of(job: Job) -> Rendered:
     """The text of one record, and what reading it back and the kept edits give."""
     output, path, before = job.output, job.path, job.before
     current = _current(path)
@@ -64,7 +64,7 @@ def render_one(job: Job) -> Rendered:
         except UnicodeDecodeError:
             text = None
     if text is None:
-        text = render_record(output.fields, output.body)
+        text = record_text(output.fields, output.body)
     changed = current != text.encode("utf-8")
     problems: tuple[Problem, ...] = ()
     reads_back = False
@@ -79,8 +79,8 @@ def render_one(job: Job) -> Rendered:
     return Rendered(text, changed, problems, reads_back, tuple(kept), tuple(conflicts))
 
 
-def render_all(jobs: Sequence[Job]) -> list[Rendered]:
+def texts_of(jobs: Sequence[Job]) -> list[Rendered]:
     """Every job's result, in order (in forked processes when there are many: see
     ``generator.support.pool``)."""
-    with fork_map(render_one, jobs, least=PARALLEL_MIN) as pending:
+    with fork_map(text_of, jobs, least=PARALLEL_MIN) as pending:
         return pending.get()
