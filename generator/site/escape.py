@@ -35,6 +35,9 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 WHITESPACE = re.compile(r"\s+")
+# What YAML cannot hold in a scalar (DEL, C1 controls, surrogates, U+FFFE and U+FFFF): PyYAML
+# refuses such front matter, and MkDocs then reads the whole block as Markdown.
+NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
 
 
@@ -116,7 +119,7 @@ def front_matter_value(value: object) -> str:
     Returns:
         A double-quoted YAML scalar.
     """
-    text = "" if value is None else WHITESPACE.sub(" ", str(value)).strip()
+    text = "" if value is None else WHITESPACE.sub(" ", NOT_YAML.sub("", str(value))).strip()
     escaped = html.escape(text, quote=False).replace('"', "&quot;")
     escaped = escaped.replace("{", "&#123;").replace("}", "&#125;")
     return json.dumps(escaped, ensure_ascii=False)
