@@ -131,7 +131,7 @@ def test_compare_times_each_revision_in_alternating_rounds(tmp_path: Path) -> No
 def naive_cluster(items: Sequence[Item], near: dict[str, tuple[NearDuplicate, ...]],
                   places: grouping.Gazetteer) -> list[list[Item]]:
     """Grouping as it was before blocking by day: every cluster sharing a person."""
-    ordered = sorted(items, key=lambda i: (i.facts.secondary, grouping._date_rank(i.facts),
+    ordered = sorted(items, key=lambda i: (i.facts.secondary, grouping.date_rank(i.facts),
                                            i.article))
     clusters: list[list[Item]] = []
     by_person: dict[str, list[int]] = {}
@@ -159,7 +159,7 @@ def test_blocked_grouping_equals_unblocked(tmp_path: Path) -> None:
     facts = [extract_facts(read_article(p), kb) for p in sorted(tmp_path.iterdir())]
     near = find_near_duplicates([f.article for f in facts])
     canon = grouping.canonical_names(facts)
-    items = [grouping._item(f.article.id, m, canon) for f in facts for m in f.meetings]
+    items = [grouping.item_of(f.article.id, m, canon) for f in facts for m in f.meetings]
     blocked = grouping.cluster(items, near, kb.places)
     assert len(blocked) > 20
     assert [[i.article for i in c] for c in blocked] == \

@@ -215,13 +215,13 @@ def test_the_record_memo_is_read_only_when_a_good_share_of_files_is_new(
     content = cached / "content"
     pipeline.ingest(cached / "seeds", content, cached)
     reads: list[int] = []
-    real = records._memo
+    real = records.record_memos
 
     def spy() -> Any:
         reads.append(1)
         return real()
 
-    monkeypatch.setattr(records, "_memo", spy)
+    monkeypatch.setattr(records, "record_memos", spy)
     records._LOADED.clear()
     first = pipeline.load(content)[0]
     assert reads == [1]  # every file is new to this process

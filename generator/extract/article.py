@@ -51,8 +51,8 @@ from generator.extract.segments import (
 )
 from generator.extract.setting import find_format, find_setting
 from generator.extract.side import (
-    _side_named,
     find_side_spans,
+    side_named,
 )
 from generator.knowledge.places import Gazetteer
 from generator.models import (
@@ -155,7 +155,7 @@ def _extract(article: SourceArticle, kb: KnowledgeBase, on: dt.date | None) -> A
     main = build_meeting(main_body, ctx, None)
     if main is None:
         return ArticleFacts(article, ())
-    sides = [build_meeting(span, ctx, main, _side_named(span[0], everyone, lead_people))
+    sides = [build_meeting(span, ctx, main, side_named(span[0], everyone, lead_people))
              for span in spans]
     return ArticleFacts(article, (main, *[m for m in sides if m is not None]))
 

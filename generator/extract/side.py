@@ -66,7 +66,7 @@ def _new_counterparts(sentence: Sentence, lead_names: set[str], ctx: Context) ->
     return sorted({p.name for p in found if p.name not in lead_names and (p.known or p.role)})
 
 
-def _side_named(first: Sentence, everyone: Sequence[PersonMention],
+def side_named(first: Sentence, everyone: Sequence[PersonMention],
                 lead_people: Sequence[PersonMention]) -> list[PersonMention]:
     """People a side meeting's first sentence names; when it names only the new
     counterpart ("the minister met Defence Minister X"), the one principal of the main

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from generator.knowledge.taxonomy import Taxonomy, Topic, _conj, _holds
+from generator.knowledge.taxonomy import Taxonomy, Topic, conjunction, holds_all
 from generator.models import Evidence, Sentence, TopicFact
 from generator.support.memo import RecentMemo, TextMemo
 from generator.support.prefilter import (
@@ -30,10 +30,10 @@ def _fast_score(topic: Topic, terms: list[int], text: str, low: str) -> int:
     for term in (topic.terms[m] for m in terms):
         if not term.pattern.search(text):
             continue
-        if term.requires and not (_holds(_conj(term.requires), low) and
+        if term.requires and not (holds_all(conjunction(term.requires), low) and
                                   term.requires.search(text)):
             continue
-        if term.unless and _holds(_conj(term.unless), low) and term.unless.search(text):
+        if term.unless and holds_all(conjunction(term.unless), low) and term.unless.search(text):
             continue
         total += term.weight
     return total

@@ -46,7 +46,7 @@ def person_key(name: str) -> str:
     return " ".join(sorted(t for t in re.findall(r"[a-z]+", text) if len(t) > 1))
 
 
-def _item(article: str, facts: MeetingFacts, canon: dict[str, str] | None = None) -> Item:
+def item_of(article: str, facts: MeetingFacts, canon: dict[str, str] | None = None) -> Item:
     keys = (person_key(p.name) for p in facts.participants)
     return Item(article, facts, frozenset((canon or {}).get(k, k) for k in keys))
 
@@ -175,7 +175,7 @@ class _Blocks:
 def cluster(items: Sequence[Item], near: dict[str, tuple[NearDuplicate, ...]],
             places: Gazetteer) -> list[list[Item]]:
     """Complete-linkage clusters; items with a known date seed clusters first."""
-    ordered = sorted(items, key=lambda i: (i.facts.secondary, _date_rank(i.facts), i.article))
+    ordered = sorted(items, key=lambda i: (i.facts.secondary, date_rank(i.facts), i.article))
     clusters: list[list[Item]] = []
     blocks = _Blocks({}, {}, {}, {})
     for item in ordered:
@@ -193,7 +193,7 @@ def cluster(items: Sequence[Item], near: dict[str, tuple[NearDuplicate, ...]],
     return clusters
 
 
-def _date_rank(facts: MeetingFacts) -> int:
+def date_rank(facts: MeetingFacts) -> int:
     if facts.date and facts.date.value and facts.date.basis in DATE_BASES:
         return DATE_BASES.index(facts.date.basis)
     return len(DATE_BASES)

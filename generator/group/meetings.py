@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 from generator.group.clusters import (
     Item,
-    _item,
     canonical_names,
     cluster,
+    item_of,
     person_key,
 )
 from generator.group.merge import (
@@ -160,7 +160,7 @@ def group_articles(facts: Sequence[ArticleFacts], kb: KnowledgeBase,
     """
     near = find_near_duplicates([f.article for f in facts], sketches)
     canon = canonical_names(facts)
-    items = [_item(f.article.id, m, canon) for f in facts for m in f.meetings]
+    items = [item_of(f.article.id, m, canon) for f in facts for m in f.meetings]
     clusters = cluster(items, near, kb.places)
     hubs: Counter[str] = Counter(n for c in clusters for n in {n for i in c for n in i.names})
     drafts = [build_meeting(c, hubs, kb.places, kb.people, canon) for c in clusters]

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 
 from generator.group.clusters import (
     Item,
-    _date_rank,
+    date_rank,
     person_key,
 )
 from generator.models import (
@@ -34,14 +34,14 @@ def merge_date(items: Sequence[Item]) -> tuple[MeetingFacts | None, str]:
     if not dated:
         return None, "unknown"
     votes = Counter(i.facts.date.value for i in dated if i.facts.date)
-    best = min(dated, key=lambda i: (_date_rank(i.facts),
+    best = min(dated, key=lambda i: (date_rank(i.facts),
                                      -votes[i.facts.date.value if i.facts.date else None],
                                      i.article))
     if best.facts.format != "in_person" and _involves(items, CALL_DATE_COUNTRY):
         # Tokyo is a day ahead of Washington or Europe: of two adjacent dates reported for
         # a call with Japan, the later one is the Japanese date (as MOFA gives it).
         best = max(dated, key=lambda i: (i.facts.date.value if i.facts.date else dt.date.min,
-                                         -_date_rank(i.facts), i.article))
+                                         -date_rank(i.facts), i.article))
     basis = best.facts.date.basis if best.facts.date else "unknown"
     return best.facts, basis
 

@@ -97,11 +97,11 @@ def _need(pattern: re.Pattern[str] | None) -> Need:
 Conj = tuple[frozenset[str], ...]  # each set must have a word in the text (see prefilter)
 
 
-def _conj(pattern: re.Pattern[str] | None) -> Conj:
+def conjunction(pattern: re.Pattern[str] | None) -> Conj:
     return () if pattern is None else needed_all(pattern.pattern, pattern.flags)
 
 
-def _holds(conj: Conj, low: str) -> bool:
+def holds_all(conj: Conj, low: str) -> bool:
     return all(any_in(need, low) for need in conj)
 
 
@@ -120,8 +120,8 @@ class _Index:
         always: list[tuple[int, int]] = []
         needs: dict[tuple[int, int], Conj] = {}
         for n, topic in enumerate(topics):
-            spots = [((n, -1), _conj(p)) for p in topic.exclude]
-            spots += [((n, m), _conj(t.pattern)) for m, t in enumerate(topic.terms)]
+            spots = [((n, -1), conjunction(p)) for p in topic.exclude]
+            spots += [((n, m), conjunction(t.pattern)) for m, t in enumerate(topic.terms)]
             for spot, conj in spots:
                 # two excludes share a spot: no test beyond the words of either
                 needs[spot] = () if spot in needs or not conj else conj
@@ -141,7 +141,7 @@ class _Index:
                 spots.update(self.by_word[word])
         found: dict[int, list[int]] = {}
         for topic, term in sorted(spots):
-            if _holds(self.needs.get((topic, term), ()), low):
+            if holds_all(self.needs.get((topic, term), ()), low):
                 found.setdefault(topic, []).append(term)
         return found
 

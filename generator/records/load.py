@@ -65,7 +65,7 @@ def read_record_file(path: Path, kind: str) -> ParsedRecord:
     return parse_record_text(text, shown, kind, path.stem)
 
 
-def _sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+def sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     return tuple(sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.column or 0,
                                                       p.message)))
 
@@ -121,7 +121,7 @@ def _memoised(path: Path, kind: str, memo: RecordMemos | None) -> RecordMemo | N
         return None
     if len(raw) > MAX_FILE_BYTES:
         return None
-    hit = memo.get(_memo_key(kind, path.stem, raw))
+    hit = memo.get(record_memo_key(kind, path.stem, raw))
     return hit if hit is not None and hit.canonical else None
 
 
@@ -145,7 +145,7 @@ def load_corpus(content: Path, taxonomy_ids: frozenset[str] | None = None) -> Co
     # the memo (of every record ingest wrote) is read only when a good share of the files is
     # new to this process: after an ingest, not after one edit in a live preview, where
     # parsing the edited file is quicker than reading the memo
-    memo = _memo() if new and new * MEMO_SHARE >= len(files) else None
+    memo = record_memos() if new and new * MEMO_SHARE >= len(files) else None
     for kind, path, key in files:
         loaded = _LOADED.get(key) if key is not None else None
         if loaded is None:
@@ -160,7 +160,7 @@ def load_corpus(content: Path, taxonomy_ids: frozenset[str] | None = None) -> Co
     _LOADED.clear()  # only the last load is kept: a live preview loads the same folder again
     _LOADED.update(seen)
     return Corpus(tuple(sorted(meetings, key=lambda m: m.id)),
-                  tuple(sorted(articles, key=lambda a: a.id)), _sorted_problems(problems))
+                  tuple(sorted(articles, key=lambda a: a.id)), sorted_problems(problems))
 
 
 def _references(record: ParsedRecord) -> list[tuple[str, str, str]]:
@@ -200,7 +200,7 @@ def check_content(content: Path, taxonomy_ids: frozenset[str]) -> tuple[Problem,
                     problems.append(Problem(
                         record.path, f'{place}: unknown {target_kind[:-1]} "{target}" '
                         f"(no file {target_kind}/{target}.md)", line, column))
-    return _sorted_problems(problems)
+    return sorted_problems(problems)
 
 
 # Records read by the last load_corpus, by file identity: a record file whose inode, size and
@@ -208,10 +208,10 @@ def check_content(content: Path, taxonomy_ids: frozenset[str]) -> tuple[Problem,
 _LOADED: dict[tuple[object, ...], _Loaded] = {}
 
 
-def _memo() -> RecordMemos:
+def record_memos() -> RecordMemos:
     """Record files read before, by their bytes (see ``generator.support.cache``)."""
     return RecordMemos(cache_root("records"), version_key(package_version(), b"records"))
 
 
-def _memo_key(kind: str, key: str, raw: bytes) -> str:
+def record_memo_key(kind: str, key: str, raw: bytes) -> str:
     return entry_key(f"{kind}/{key}", raw)

@@ -25,13 +25,13 @@ from generator.records.fields import (
 )
 from generator.records.load import (
     KINDS,
-    _memo,
-    _memo_key,
-    _sorted_problems,
     check_content,
     load_corpus,
     read_record_file,
     record_files,
+    record_memo_key,
+    record_memos,
+    sorted_problems,
 )
 from generator.records.merge import Existing, Output, Plan, plan_save
 from generator.records.schema import (
@@ -121,7 +121,7 @@ def _read_existing(path: Path, kind: str, memo: RecordMemos) -> _Read:
         raw = path.read_bytes()
     except OSError:
         raw = None
-    key = None if raw is None else _memo_key(kind, path.stem, raw)
+    key = None if raw is None else record_memo_key(kind, path.stem, raw)
     hit = None if key is None else memo.get(key)
     if hit is not None:
         return _Read(ParsedRecord(kind, str(path), hit.fields, hit.body, (), {}), hit.fields,
@@ -205,7 +205,7 @@ def save_ingest(content: Path, meetings: Sequence[MeetingRecord],
     problems: list[Problem] = []
     generated = {"meetings": _generated(meetings, "meetings", problems, content),
                  "articles": _generated(articles, "articles", problems, content)}
-    memo = _memo()
+    memo = record_memos()
     found = _existing(content, memo)
     plan = plan_save(generated["meetings"], generated["articles"], found.existing)
     report = _apply(content, plan, found, problems, memo)
@@ -253,7 +253,7 @@ def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
                 written.append(str(path))
                 problems += rendered.problems
                 if rendered.reads_back:  # memoised as read, so the next save need not parse it
-                    memo.put(_memo_key(output.kind, output.id, rendered.text.encode("utf-8")),
+                    memo.put(record_memo_key(output.kind, output.id, rendered.text.encode("utf-8")),
                              RecordMemo(output.fields, output.body, True))
             else:
                 unchanged += 1
@@ -270,6 +270,6 @@ def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
         record = found.parsed[kind][key]
         problems += record.problems
         problems.append(Problem(record.path, "not updated by ingest until its problems are fixed"))
-    return SaveReport(tuple(sorted(written)), unchanged, _sorted_problems(kept_edits),
-                      _sorted_problems(conflicts), tuple(sorted(removed)), plan.renamed,
-                      _sorted_problems(kept_records), _sorted_problems(problems))
+    return SaveReport(tuple(sorted(written)), unchanged, sorted_problems(kept_edits),
+                      sorted_problems(conflicts), tuple(sorted(removed)), plan.renamed,
+                      sorted_problems(kept_records), sorted_problems(problems))
