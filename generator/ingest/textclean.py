@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import Any
+from collections.abc import Callable
 
 # Line and paragraph separators and NEL would start new lines in some tools but not in
 # ours (lines are split on "\n" only): they become spaces so line numbers stay the file's.
@@ -30,22 +30,17 @@ def repair_mojibake(text: str) -> str:
     """Decode back UTF-8 that was read as Windows-1252 ("â€™" -> "’", "Ã©" -> "é")."""
     if text.isascii() or not MOJIBAKE_LEAD.search(text):
         return text
-    return _ftfy().fix_encoding(text, _ftfy_config())
+    return _fix_encoding()(text)
 
 
 @functools.cache
-def _ftfy() -> Any:
-    """ftfy, imported when first needed (an ingest with nothing to do needs none)."""
+def _fix_encoding() -> Callable[[str], str]:
+    """ftfy's repair, imported when first needed (an ingest with nothing to do needs none).
+    C1 control characters stay as they are (NEL is a space to ``strip_invisible``, not the
+    Windows-1252 ellipsis ftfy would read it as)."""
     import ftfy
 
-    return ftfy
-
-
-@functools.cache
-def _ftfy_config() -> Any:
-    # C1 control characters stay as they are (NEL is a space to ``strip_invisible``, not the
-    # Windows-1252 ellipsis ftfy would read it as).
-    return _ftfy().TextFixerConfig(fix_c1_controls=False)
+    return functools.partial(ftfy.fix_encoding, config=ftfy.TextFixerConfig(fix_c1_controls=False))
 
 
 def is_invisible(char: str) -> bool:
