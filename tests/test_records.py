@@ -30,7 +30,6 @@ from generator.records.schema import parse_record_text
 from generator.records.store import (
     article_from_fields,
     article_to_fields,
-    atomic_write,
     load_corpus,
     meeting_from_fields,
     meeting_to_fields,
@@ -38,6 +37,7 @@ from generator.records.store import (
     save_ingest,
 )
 from generator.support import files
+from generator.support.files import atomic_write
 from generator.support.yamlio import split_front_matter
 
 DATA = Path(__file__).parent / "data"

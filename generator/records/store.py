@@ -53,9 +53,9 @@ from generator.support.cache import (
     RecordMemo,
     RecordMemos,
 )
-from generator.support.files import BatchWrite, atomic_write
+from generator.support.files import BatchWrite
 
-__all__ = ["SaveReport", "article_from_fields", "article_to_fields", "atomic_write",
+__all__ = ["SaveReport", "article_from_fields", "article_to_fields",
            "check_content", "load_corpus", "meeting_from_fields", "meeting_to_fields",
            "normalise", "record_text", "save_ingest"]
 
