@@ -118,29 +118,33 @@ class RenderResult:
 
 
 def render(content: Path, templates: Path, *, full_text: bool = False,
-           root: Path | None = None, site_url: str | None = None,
+           root: Path | None = None, seeds: Path | None = None, site_url: str | None = None,
            memo: PageMemo | None = None) -> RenderResult:
     """Render every page of the site, and its feeds, calendar, data files and briefing
     book, from the valid records in ``content``.
 
     ``full_text`` adds whole-text pages for articles without a rights notice; their
-    ``source_file`` paths are relative to ``root`` (default: the folder holding ``content``).
+    ``source_file`` paths are relative to ``root`` (default: the folder holding ``content``),
+    and only files inside ``seeds`` (default: ``root/seeds``) are published: a record naming
+    any other file is a problem.
     ``site_url`` makes feed and calendar links absolute. With ``memo`` (kept from one call
     to the next, as ``mkdocs serve`` does), pages whose templates and values did not change
     are reused instead of rendered again; the result is the same.
     """
-    from generator.site.pages import render_pages
+    from generator.site.pages import article_texts, render_pages
     from generator.site.publish import publish_pages
 
     corpus, kb = load(content)
+    root = root if root is not None else content.parent
+    texts, refused = article_texts(corpus.articles, root, (seeds or root / "seeds",),
+                                   content) if full_text else ({}, ())
     published = publish_pages(corpus, kb.taxonomy, templates, site_url, memo=memo)
-    pages = render_pages(corpus, kb, templates, full_text=full_text,
-                         root=root if root is not None else content.parent,
+    pages = render_pages(corpus, kb, templates, full_text=full_text, root=root, texts=texts,
                          published=tuple(p.path for p in published), memo=memo)
     if memo is not None:
         memo.end_round()
     return RenderResult(tuple(sorted((*pages, *published), key=lambda p: p.path)),
-                        corpus.problems)
+                        (*corpus.problems, *refused))
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         content = self.folder(config, "content")
         # whole article texts are read relative to the project root, and only on request
-        options: dict[str, Any] = {"full_text": True, "root": root} \
+        options: dict[str, Any] = {"full_text": True, "root": root,
+                                    "seeds": self.folder(config, "seeds")} \
             if self.config["full_text"] else {}
         if config.site_url:
             options["site_url"] = config.site_url

@@ -36,8 +36,10 @@ from generator.models import (
 from generator.site.escape import (
     HTML_ENTITIES,
     LINE_START,
+    LINE_START_ENTITY,
     MARKDOWN_SPECIAL,
     WHITESPACE,
+    clean_text,
     md_inline,
 )
 from generator.site.htmlscan import check_html
@@ -169,10 +171,10 @@ def test_the_check_would_catch_markup_that_was_not_escaped(payload: str) -> None
 
 def _inline_one_char_at_a_time(value: str) -> str:
     """md_inline as first written, one character at a time: the reference for the table."""
-    text = WHITESPACE.sub(" ", value).strip()
+    text = WHITESPACE.sub(" ", clean_text(value)).strip()
     out: list[str] = []
-    if text.startswith("="):
-        out.append("&#61;")
+    if text[:1] in LINE_START_ENTITY:
+        out.append(LINE_START_ENTITY[text[0]])
         text = text[1:]
     start = LINE_START.match(text)
     if start:

@@ -6,7 +6,12 @@ them passes through one of these functions (as a Jinja filter) before it reaches
 - :func:`md_inline` for text inside a Markdown line (headings, list items, link text, tables);
 - :func:`md_notes` for analyst notes, kept as paragraphs and simple bullet lists;
 - :func:`front_matter_value` for YAML front matter values, which the theme puts into HTML
-  (``<title>``, ``<meta content="…">``) without escaping them again.
+  (``<title>``, ``<meta content="…">``) without escaping them again;
+- :func:`csv_cell` for a cell of a published CSV table.
+
+Every writer of the site's outputs (these, the Atom feeds and the calendar) first passes a
+value through :func:`clean_text`, which removes the characters none of those formats can
+carry or show safely; each then escapes for its own format.
 
 The Jinja filters built on them return :class:`MarkdownSafe` text; :func:`finalize` escapes
 every other value a template prints, so a forgotten filter cannot let markup through.
@@ -31,13 +36,29 @@ MARKDOWN_SPECIAL = frozenset("\\`*_[]()#!|")
 HTML_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "{": "&#123;", "}": "&#125;"}
 # Block markers that only count at the start of a line: list items, ordered lists.
 LINE_START = re.compile(r"^(?:[-+](?=\s|$|-)|\d+[.)](?=\s|$))")
+# Characters that open a block at the start of a line and that no backslash escapes in
+# Python-Markdown: setext underlines and tabs (===), details (???), tilde fences (~~~),
+# definition lists and fenced divs (:::). Made entities, they are only text.
+LINE_START_ENTITY = {"=": "&#61;", "?": "&#63;", "~": "&#126;", ":": "&#58;"}
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 WHITESPACE = re.compile(r"\s+")
-# What YAML cannot hold in a scalar (DEL, C1 controls, surrogates, U+FFFE and U+FFFF): PyYAML
-# refuses such front matter, and MkDocs then reads the whole block as Markdown.
-NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# What no output format carries: C0 controls but tab and line feed, DEL, C1 controls, lone
+# surrogates, noncharacters (PyYAML refuses front matter holding any of these, and MkDocs then
+# reads the whole block as Markdown; XML 1.0 forbids most of them), and the invisible format
+# characters that reorder or hide text (bidi embeddings, overrides and isolates, zero-width
+# characters, the byte order mark), which would make a page, feed or table show other text
+# than the record holds.
+NONCHARACTERS = "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF)
+                        for plane in range(0, 0x110000, 0x10000))
+UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + NONCHARACTERS
+    + "\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufffb\U000e0000-\U000e007f]")
+LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
+# CSV cells a spreadsheet would read as a formula (OWASP "CSV injection")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
 
 
@@ -47,6 +68,30 @@ INLINE_TABLE = {
     **{ord(char): "\\" + char for char in MARKDOWN_SPECIAL},
     **{ord(char): entity for char, entity in HTML_ENTITIES.items()},
 }
+
+
+def clean_text(value: object) -> str:
+    """``value`` as text every output format can carry: the one cleaning step of every writer.
+
+    Line breaks of any kind become ``\\n``; C0 controls but tab and line feed, DEL, C1
+    controls, lone surrogates, noncharacters and the invisible format characters (bidi
+    controls, zero-width characters, the byte order mark) are removed. Nothing is escaped:
+    each writer escapes the result for its own format.
+
+    Args:
+        value: any value; ``None`` gives an empty string.
+    """
+    if value is None:
+        return ""
+    return UNPRINTABLE.sub("", LINE_BREAKS.sub("\n", str(value)))
+
+
+def csv_cell(value: object) -> str:
+    """A value for a cell of a published CSV table: cleaned (:func:`clean_text`), and with a
+    ``'`` before a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return, so that no
+    spreadsheet runs it as a formula. The csv module quotes the cell as needed."""
+    text = clean_text(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def md_inline(value: object) -> str:
@@ -65,10 +110,10 @@ def md_inline(value: object) -> str:
     """
     if value is None:
         return ""
-    text = WHITESPACE.sub(" ", str(value)).strip()
+    text = WHITESPACE.sub(" ", clean_text(value)).strip()
     out: list[str] = []
-    if text.startswith("="):  # a line of "=" would turn the line above into a heading
-        out.append("&#61;")
+    if text[:1] in LINE_START_ENTITY:  # "===" makes a heading or a tab, "???" a details block
+        out.append(LINE_START_ENTITY[text[0]])
         text = text[1:]
     start = LINE_START.match(text)
     if start:
@@ -95,7 +140,7 @@ def md_notes(value: object) -> str:
     if not value:
         return ""
     lines: list[str] = []
-    for raw in str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for raw in clean_text(value).split("\n"):
         bullet = BULLET.match(raw)
         if bullet:  # an empty item would underline the line above as a heading
             item = md_inline(bullet[1])
@@ -119,7 +164,7 @@ def front_matter_value(value: object) -> str:
     Returns:
         A double-quoted YAML scalar.
     """
-    text = "" if value is None else WHITESPACE.sub(" ", NOT_YAML.sub("", str(value))).strip()
+    text = WHITESPACE.sub(" ", clean_text(value)).strip()
     escaped = html.escape(text, quote=False).replace('"', "&quot;")
     escaped = escaped.replace("{", "&#123;").replace("}", "&#125;")
     return json.dumps(escaped, ensure_ascii=False)
@@ -150,8 +195,7 @@ def html_text(value: object) -> MarkdownSafe:
     Inside a raw HTML block Markdown does not apply, so backslash escapes would show; instead
     every HTML-significant character, quotes and braces become entities.
     """
-    text = "" if value is None else WHITESPACE.sub(" ", str(value)).strip()
-    text = "".join(ch for ch in text if not (ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0))
+    text = WHITESPACE.sub(" ", clean_text(value)).strip()
     escaped = html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
     return MarkdownSafe(escaped)
 
@@ -189,6 +233,13 @@ def place(record: MeetingRecord) -> MarkdownSafe:
         return MarkdownSafe("place not known")
     return MarkdownSafe(f"{md_inline(record.location.city)}, "
                         f"{country_name(record.location.country)}")
+
+
+def place_text(record: MeetingRecord) -> str:
+    """:func:`place` as plain text, for values escaped later (front matter)."""
+    if record.format in ("phone", "video") or record.location is None:
+        return str(place(record))
+    return f"{record.location.city}, {english_name(record.location.country)}"
 
 
 def finalize(value: object) -> object:

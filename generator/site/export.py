@@ -12,6 +12,7 @@ import json
 
 from generator.models import ArticleRecord, Corpus, MeetingRecord
 from generator.records.store import article_to_fields, meeting_to_fields
+from generator.site.escape import csv_cell
 
 CSV_COLUMNS = ("id", "title", "date", "date_basis", "format", "setting", "occasion", "city",
                "country", "participants", "participant_roles", "participant_countries",
@@ -60,8 +61,9 @@ def _indent(text: str) -> str:
 
 
 def _csv_row(meeting: MeetingRecord) -> dict[str, str]:
+    """One meeting's cells, each written by the one CSV cell writer (``escape.csv_cell``)."""
     people = meeting.participants
-    return {
+    values = {
         "id": meeting.id, "title": meeting.title,
         "date": meeting.date.isoformat() if meeting.date else "",
         "date_basis": meeting.date_basis, "format": meeting.format, "setting": meeting.setting,
@@ -75,6 +77,7 @@ def _csv_row(meeting: MeetingRecord) -> dict[str, str]:
         "sources": LIST_SEPARATOR.join(sorted(meeting.sources)),
         "quote_count": str(len(meeting.quotes)),
     }
+    return {column: csv_cell(value) for column, value in values.items()}
 
 
 def export_csv(corpus: Corpus) -> str:
@@ -83,7 +86,9 @@ def export_csv(corpus: Corpus) -> str:
     Columns are :data:`CSV_COLUMNS` in that order; lists are joined with ``"; "`` (the
     participant name, role and country columns line up item by item); a missing value is
     an empty cell. Rows end with ``\\n``; a value holding a comma, quote or line break is
-    quoted by the csv module.
+    quoted by the csv module. A cell a spreadsheet would take for a formula (it starts with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a ``'`` in front, and
+    characters no output carries are removed (``escape.csv_cell``).
 
     Returns:
         The CSV text with a header row.

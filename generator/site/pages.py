@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Collection, Hashable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ from generator.site.escape import (
     md_inline,
     md_notes,
     place,
+    place_text,
     plural,
 )
 from generator.site.memo import PageMemo, templates_digest
@@ -104,6 +106,7 @@ def _new_environment(templates: Path) -> jinja2.Environment:
     env.filters["duration"] = format_duration
     env.filters["country"] = country_name
     env.filters["place"] = place
+    env.filters["place_text"] = place_text  # plain text, for front matter
     env.filters["plural"] = plural
     env.globals["FACT_LABELS"] = FACT_LABELS
     env.filters["months"] = month_groups
@@ -131,20 +134,31 @@ def template_error(path: str, line: int | None, message: str) -> BriefingError:
     return BriefingError([Problem(path, f"template error: {message}", line)])
 
 
-def article_texts(articles: Sequence[ArticleRecord], root: Path) -> dict[str, tuple[str, ...]]:
-    """The paragraphs of every article that may be shown whole.
+ArticleTexts = dict[str, tuple[str, ...]]  # the paragraphs of each article shown whole
+
+
+def article_texts(articles: Sequence[ArticleRecord], root: Path,
+                  seeds: Sequence[Path] = (), content: Path | None = None
+                  ) -> tuple[ArticleTexts, tuple[Problem, ...]]:
+    """The paragraphs of every article that may be shown whole, and the records refused.
 
     An article qualifies when neither its record nor its current text carries a rights
-    notice (any copyright line counts); an article whose file cannot be read, or lies outside
-    ``root``, is left out (its facts are still shown).
+    notice (any copyright line counts); an article whose file cannot be read is left out
+    (its facts are still shown). Only article files may be published: a record whose
+    ``source_file`` is not a file inside a seeds folder (``root/seeds`` by default), names
+    a hidden file or folder, or leads out of the seeds through a link, is refused with a
+    problem naming the record (under ``content``) and its line.
     """
-    texts: dict[str, tuple[str, ...]] = {}
+    folders = [folder.resolve() for folder in (seeds or (root / "seeds",))]
+    texts: ArticleTexts = {}
+    problems: list[Problem] = []
     for article in sorted(articles, key=lambda a: a.id):
         if article.rights:
             continue
-        path = (root / article.source_file).resolve()
-        if not path.is_relative_to(root.resolve()):
-            continue  # a record must not make the site publish a file outside the project
+        path = seed_file(root / article.source_file, folders)
+        if path is None:
+            problems.append(refused_source(article, content, folders, root))
+            continue
         try:
             source = read_article_text(path, root.resolve())
         except (SourceError, OSError):
@@ -153,7 +167,41 @@ def article_texts(articles: Sequence[ArticleRecord], root: Path) -> dict[str, tu
             continue
         paragraphs = [" ".join(p.split()) for p in source.text.split("\n\n")]
         texts[article.id] = tuple(p for p in paragraphs if p)
-    return texts
+    return texts, tuple(problems)
+
+
+def seed_file(path: Path, folders: Sequence[Path]) -> Path | None:
+    """``path`` resolved, when it is a file inside one of the seeds ``folders`` (resolved),
+    reached without a hidden file or folder and without leaving the folder through a link."""
+    plain = Path(os.path.normpath(path.absolute()))
+    resolved = path.resolve()
+    for folder in folders:
+        if not resolved.is_relative_to(folder):
+            continue
+        inside = resolved.relative_to(folder).parts
+        given = plain.relative_to(folder).parts if plain.is_relative_to(folder) else inside
+        if any(part.startswith(".") for part in (*inside, *given)):
+            return None
+        return resolved if resolved.is_file() else None
+    return None
+
+
+def refused_source(article: ArticleRecord, content: Path | None, folders: Sequence[Path],
+                   root: Path) -> Problem:
+    """The problem of a record whose ``source_file`` is no article of the seeds."""
+    record = (content or root / "content") / "articles" / f"{article.id}.md"
+    line = None
+    try:
+        for number, text in enumerate(record.read_text("utf-8").splitlines(), 1):
+            if text.startswith("source_file:"):
+                line = number
+                break
+    except (OSError, UnicodeDecodeError):
+        pass
+    shown = ", ".join(str(folder) for folder in folders)
+    return Problem(str(record), f"source_file: {article.source_file!r} is not an article "
+                                f"file in the seeds folder ({shown}); its text is not "
+                                "published", line)
 
 
 def listing_pages(env: jinja2.Environment, site: Site, memo: Memo | None = None
@@ -251,8 +299,8 @@ PARALLEL_MIN = 300  # meetings from which a whole build renders their pages in a
 
 def render_pages(corpus: Corpus, knowledge: KnowledgeBase | Knowledge, templates: Path, *,
                  published: Collection[str] = (), full_text: bool = False,
-                 root: Path | None = None, memo: PageMemo | None = None
-                 ) -> tuple[RenderedPage, ...]:
+                 root: Path | None = None, memo: PageMemo | None = None,
+                 texts: ArticleTexts | None = None) -> tuple[RenderedPage, ...]:
     """Render every page of the site.
 
     Args:
@@ -264,9 +312,12 @@ def render_pages(corpus: Corpus, knowledge: KnowledgeBase | Knowledge, templates
         full_text: add a page with the whole text of each article that carries no rights
             notice (by default only facts, quotes and short excerpts are shown).
         root: the project root that articles' ``source_file`` paths are relative to
-            (needed with ``full_text``; default: the current folder).
+            (needed with ``full_text``; default: the current folder); only files in its
+            ``seeds`` folder are published (see :func:`article_texts`).
         memo: pages rendered before (``mkdocs serve`` keeps one): a page whose templates
             and values are unchanged is taken from it instead of rendered again.
+        texts: with ``full_text``, the articles' texts as :func:`article_texts` gives them
+            (read here when not given).
 
     Returns:
         Pages sorted by path: ``index.md``, ``timeline.md``, ``data.md``, ``meetings/…``,
@@ -282,7 +333,10 @@ def render_pages(corpus: Corpus, knowledge: KnowledgeBase | Knowledge, templates
         BriefingError: a template is missing, invalid or uses an undefined value.
     """
     env = make_environment(templates)
-    texts = article_texts(corpus.articles, root or Path(".")) if full_text else {}
+    if not full_text:
+        texts = {}
+    elif texts is None:
+        texts = article_texts(corpus.articles, root or Path("."))[0]
     site = build_site(corpus, knowledge, published, texts)
     keyed = (memo, templates_digest(templates)) if memo is not None else None
 

@@ -1,8 +1,9 @@
 """Plain-text views of meetings for the published files (feeds, calendar): no Markdown.
 
 Feeds and the calendar carry text, not Markdown, so record values are only cleaned here
-(whitespace collapsed, characters XML 1.0 forbids removed); each writer escapes for its own
-format (feedgen for the Atom feeds, icalendar for the calendar).
+(whitespace collapsed, and what no output may carry removed by ``escape.clean_text``: the
+characters XML 1.0 forbids, bidi controls, zero-width characters); each writer escapes for
+its own format (feedgen for the Atom feeds, icalendar for the calendar).
 """
 
 from __future__ import annotations
@@ -15,12 +16,10 @@ from urllib.parse import quote, urlsplit
 
 from generator.knowledge.countries import english_name
 from generator.models import ArticleRecord, MeetingRecord, Participant
-from generator.site.escape import format_day
+from generator.site.escape import clean_text, format_day
 from generator.site.pages import TopicTitles, topic_title
 from generator.site.views import meeting_slug
 
-# Characters that may not appear in an XML 1.0 document (and mean nothing in a calendar).
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 WHITESPACE = re.compile(r"\s+")
 FORMAT_TEXT = {"in_person": "in person", "phone": "phone call", "video": "video call"}
 CALL_PLACE = {"phone": "Phone call", "video": "Video call"}
@@ -69,10 +68,8 @@ class PublishContext:
 
 
 def clean(value: object) -> str:
-    """``value`` as one line of text: whitespace collapsed, forbidden characters dropped."""
-    if value is None:
-        return ""
-    return WHITESPACE.sub(" ", FORBIDDEN.sub("", str(value))).strip()
+    """``value`` as one line of text: cleaned (``escape.clean_text``), whitespace collapsed."""
+    return WHITESPACE.sub(" ", clean_text(value)).strip()
 
 
 def place_text(record: MeetingRecord) -> str:
