@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+import generator
 from generator import pipeline
 
-PROJECT = Path(__file__).resolve().parents[1]
+# the project of the code under test (its templates go with it)
+PROJECT = Path(generator.__file__).resolve().parents[1]
 SECRET = "SECRET_TOKEN=do-not-publish"
 
 

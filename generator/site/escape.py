@@ -57,8 +57,8 @@ UNPRINTABLE = re.compile(
     + "\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u3164\ufeff\uffa0\ufff0-\ufffb\U000e0000-\U000e007f]")
 LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
-# CSV cells a spreadsheet would read as a formula (OWASP "CSV injection")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# CSV cells a spreadsheet would read as a formula (OWASP "CSV injection"), also after blanks
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
 
 
@@ -88,10 +88,10 @@ def clean_text(value: object) -> str:
 
 def csv_cell(value: object) -> str:
     """A value for a cell of a published CSV table: cleaned (:func:`clean_text`), and with a
-    ``'`` before a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return, so that no
-    spreadsheet runs it as a formula. The csv module quotes the cell as needed."""
+    ``'`` before a leading ``=``, ``+``, ``-``, ``@``, tab or line break (even after spaces),
+    so that no spreadsheet runs it as a formula. The csv module quotes the cell as needed."""
     text = clean_text(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_START) else text
 
 
 def md_inline(value: object) -> str:
