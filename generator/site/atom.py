@@ -19,7 +19,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from generator.models import MeetingRecord
-from generator.site.pages import page_slug, topic_title
+from generator.site.pages import topic_title
 from generator.site.pubtext import (
     PublishContext,
     clean,
@@ -27,6 +27,7 @@ from generator.site.pubtext import (
     publishers,
     summary_text,
 )
+from generator.site.views import topic_slug
 
 FEED_CAP = 50
 SITE_AUTHOR = "Briefing"
@@ -145,7 +146,7 @@ def topic_feeds(meetings: Sequence[MeetingRecord], ctx: PublishContext
     """``(path, xml)`` of one feed per topic carried by at least one meeting, by path."""
     feeds = []
     for topic in sorted({t for m in meetings for t in m.topics}):
-        slug = page_slug(topic)
+        slug = topic_slug(topic)
         path = f"feeds/topics/{slug}.xml"
         title = f"Briefing: {topic_title(ctx.taxonomy, topic)}"
         carried = [m for m in meetings if topic in m.topics]

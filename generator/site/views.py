@@ -45,6 +45,14 @@ from generator.support.slugs import slugify, unique_slug
 SAFE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
 SAFE_ARTICLE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,120}$")
 YEAR_SLUG = re.compile(r"^[0-9]{1,4}$")  # meetings/<year>.md is a year's page
+# The pages the site itself writes in each folder of per-record pages, besides one page per
+# meeting, topic, person or article (``pages.index_pages``, ``paginate.year_listings``): no
+# slug may be one of them, whatever its case (a person named "Index" would replace the
+# People index). The meetings' year pages (``meetings/2023.md``) are those YEAR_SLUG matches.
+RESERVED_SLUGS = {"meetings": frozenset({"index", "undated"}),
+                  "topics": frozenset({"index"}),
+                  "people": frozenset({"index"}),
+                  "articles": frozenset({"index"})}
 TOPIC_FIELD = "topics."
 
 
@@ -79,19 +87,37 @@ def page_slug(identifier: str) -> str:
     return f"{slugify(identifier)}-{digest}"
 
 
-def meeting_slug(identifier: str) -> str:
-    """A meeting's file name; never one of the meetings section's own pages (years, index)."""
-    slug = page_slug(identifier)
-    if slug in ("index", "undated") or YEAR_SLUG.match(slug):
+def reserved_slug(folder: str, slug: str) -> bool:
+    """Whether ``slug`` names one of the site's own pages in ``folder`` (any case)."""
+    folded = slug.casefold()
+    return folded in RESERVED_SLUGS[folder] or \
+        (folder == "meetings" and YEAR_SLUG.match(folded) is not None)
+
+
+def unreserved(folder: str, slug: str, identifier: str) -> str:
+    """``slug``, or ``slug-<digest of identifier>`` when it names one of the site's own pages
+    in ``folder`` (the same identifier always gets the same slug)."""
+    if reserved_slug(folder, slug):
         return f"{slug}-{hashlib.sha256(identifier.encode('utf-8')).hexdigest()[:8]}"
     return slug
+
+
+def meeting_slug(identifier: str) -> str:
+    """A meeting's file name; never one of the meetings section's own pages (years, index)."""
+    return unreserved("meetings", page_slug(identifier), identifier)
+
+
+def topic_slug(identifier: str) -> str:
+    """A topic's file name (``topics/<slug>.md``, ``feeds/topics/<slug>.xml``); never the
+    topics index."""
+    return unreserved("topics", page_slug(identifier), identifier)
 
 
 def article_slug(article_id: str) -> str:
     """The file name of an article's page: its id (``000_c835…``) when that is safe."""
     # a plain file name, printed as it is (no Markdown escape in the link target)
-    return MarkdownSafe(article_id if SAFE_ARTICLE_ID.match(article_id)
-                        else page_slug(article_id))
+    slug = article_id if SAFE_ARTICLE_ID.match(article_id) else page_slug(article_id)
+    return MarkdownSafe(unreserved("articles", slug, article_id))
 
 
 def person_key(name: str) -> str:
@@ -99,10 +125,11 @@ def person_key(name: str) -> str:
 
 
 def person_slugs(meetings: Iterable[MeetingRecord]) -> dict[str, str]:
-    """A unique page slug per distinct participant (by name), stable across runs."""
+    """A unique page slug per distinct participant (by name), stable across runs; never one
+    of the people section's own pages (``index-2`` for a person named "Index")."""
     names = sorted({person_key(p.name): p.name for m in meetings for p in m.participants}.items())
     slugs: dict[str, str] = {}
-    used: set[str] = set()
+    used: set[str] = set(RESERVED_SLUGS["people"])
     for key, name in names:
         slugs[key] = unique_slug(slugify(name, fallback="person"), used)
     return slugs
@@ -139,7 +166,7 @@ def meeting_view(record: MeetingRecord, articles: dict[str, ArticleRecord],
     for ev in record.evidence:
         by_field[ev.field].append(ev)
     topics = tuple(
-        TopicSection(t, topic_title(taxonomy, t), page_slug(t),
+        TopicSection(t, topic_title(taxonomy, t), topic_slug(t),
                      tuple(sorted(set(by_field.get(TOPIC_FIELD + t, ())), key=evidence_order)))
         for t in sorted(set(record.topics), key=lambda t: (topic_title(taxonomy, t), t)))
     facts = tuple((f, tuple(sorted(set(evs), key=evidence_order)))
@@ -198,7 +225,7 @@ def topic_views(meetings: Sequence[MeetingView], taxonomy: TopicTitles) -> tuple
             found[section.id].append((view, section.evidence))
     order = [t for t in taxonomy_order(taxonomy) if t in found]
     order += sorted(t for t in found if t not in taxonomy.ids)
-    return tuple(TopicView(t, topic_title(taxonomy, t), page_slug(t), tuple(found[t]))
+    return tuple(TopicView(t, topic_title(taxonomy, t), topic_slug(t), tuple(found[t]))
                  for t in order)
 
 
