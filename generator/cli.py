@@ -73,16 +73,14 @@ def render(content: Path, templates: Path, out: Path) -> None:
     """Render the records in CONTENT to Markdown pages in OUT.
 
     The pages are plain Markdown with front matter that any MkDocs-compatible
-    engine can build.
+    engine can build. OUT may not be, lie inside or hold the content, templates
+    or seeds folder.
 
     \b
     Example:
         briefing render --content content --out build/pages
     """
-    result = pipeline.render(content, templates)
-    from generator.site.pages import write_pages
-
-    written = write_pages(result.pages, out)
+    result, written = pipeline.render_to(content, templates, out)
     click.echo(f"{len(result.pages)} pages in {out} ({written} written)")
     _fail_on(result.problems)
 
@@ -98,35 +96,30 @@ def build(config_file: Path, strict: bool) -> None:
     can be read; then each skipped article or invalid record is named on
     stderr (`path: reason`) and the command exits 1.
 
+    The site is built in a scratch folder beside the site folder and replaces
+    it only when the build succeeds. A build fails on unsafe output found by
+    the site check (even with --no-strict), and with --strict on any MkDocs
+    warning; every warning is shown on stderr and the old site is kept.
+
     \b
     Example:
         briefing build -f mkdocs.yml
     """
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
-    try:
-        config = load_config(str(config_file), strict=strict)
-    except (Abort, ConfigurationError) as err:
-        click.echo(f"{config_file}: build failed: {err}", err=True)
-        raise click.exceptions.Exit(1) from err
-    failure = None
-    try:
-        mkdocs_build(config)
-    except (Abort, ConfigurationError) as err:
-        failure = err  # strict mode aborts after the site is written when there were warnings
-    plugin = config.plugins.get("briefing")
-    skipped = tuple(getattr(plugin, "problems", ()))
-    if failure is not None and not skipped:
-        click.echo(f"{config_file}: build failed: {failure}", err=True)
+    result = pipeline.build(config_file, strict=strict)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    if result.failure is not None:
+        click.echo(f"{config_file}: build failed: {result.failure}; "
+                   f"{result.site_dir} was left as it was", err=True)
+        _fail_on(result.problems)
         raise click.exceptions.Exit(1)
-    click.echo(f"Site built in {config['site_dir']}/ - open {config['site_dir']}/index.html "
+    site_dir = result.site_dir
+    click.echo(f"Site built in {site_dir}/ - open {site_dir}/index.html "
                "or preview it live with `make serve` (mkdocs serve).")
-    if skipped:
-        click.echo(f"{len(skipped)} problems: these files were skipped or left out of the site",
-                   err=True)
-    _fail_on(skipped)
+    if result.problems:
+        click.echo(f"{len(result.problems)} problems: these files were skipped or left out "
+                   "of the site", err=True)
+    _fail_on(result.problems)
 
 
 @cli.command()

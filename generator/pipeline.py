@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from generator import evaluate as evaluate_mod
     from generator.records import store as records
     from generator.records.review import ReviewItem
+    from generator.site.build import SiteBuild
     from generator.site.memo import PageMemo
 
 EXPORT_FORMATS = ("json", "csv")
@@ -145,6 +146,46 @@ def render(content: Path, templates: Path, *, full_text: bool = False,
         memo.end_round()
     return RenderResult(tuple(sorted((*pages, *published), key=lambda p: p.path)),
                         (*corpus.problems, *refused))
+
+
+def render_to(content: Path, templates: Path, out: Path) -> tuple[RenderResult, int]:
+    """Render every page (as :func:`render`) and write them under ``out``; the result and
+    how many files were written (unchanged ones are left alone).
+
+    Raises:
+        BriefingError: ``out`` is, lies inside or holds the content, templates or seeds
+            folder (``seeds`` beside ``content``); nothing is written then.
+    """
+    from generator.site.folders import check_output_folder
+    from generator.site.pages import write_pages
+
+    check_output_folder(out, {"content": content, "templates": templates,
+                              "seeds": content.parent / "seeds"})
+    result = render(content, templates)
+    return result, write_pages(result.pages, out)
+
+
+def build(config_file: Path, *, strict: bool = True) -> SiteBuild:
+    """Ingest, render and build the site with MkDocs: the new site replaces the old one only
+    when the build succeeds (see ``site.build``).
+
+    Raises:
+        BriefingError: the site folder overlaps the content, seeds or templates folder.
+    """
+    from generator.site.build import build_site
+
+    return build_site(config_file, strict=strict)
+
+
+def check_output(out: Path, inputs: dict[str, Path]) -> None:
+    """Refuse an output folder that is, lies inside or holds one of the ``inputs`` folders.
+
+    Raises:
+        BriefingError: one problem per folder it overlaps.
+    """
+    from generator.site.folders import check_output_folder
+
+    check_output_folder(out, inputs)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,10 @@
 ``mkdocs build`` and ``mkdocs serve`` ingest the seed articles (the pipeline skips the work
 when no input changed), render every page from the records and hand the pages to MkDocs as
 generated files; nothing is written into ``docs/``. Every page MkDocs writes goes to the
-built-site check (``site.check``), whose findings are warnings (``--strict`` fails on them).
+built-site check (``site.check``): each finding is logged, the unsafe files are removed and
+the build fails, with or without ``--strict`` (under ``mkdocs serve`` the error is shown and
+the unsafe page is not served). The site folder may not overlap the content, seeds or
+templates folder.
 Under ``mkdocs serve`` the plugin keeps a preview session between builds
 (``preview.session``) and watches the inputs (``preview.watch``).
 """
@@ -68,6 +71,16 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if self.preview is not None:
             self.preview.close()
 
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        from generator import pipeline
+
+        inputs = {name: self.folder(config, name) for name in ("content", "seeds", "templates")}
+        try:
+            pipeline.check_output(Path(config.site_dir), inputs)
+        except BriefingError as err:
+            raise PluginError("briefing: " + "\n".join(str(p) for p in err.problems)) from err
+        return config
+
     def folder(self, config: MkDocsConfig, name: str) -> Path:
         """An option's folder, resolved against the folder of ``mkdocs.yml``."""
         root = Path(config.config_file_path or ".").resolve().parent
@@ -126,8 +139,14 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                                          whole=self.preview is None)
         self.check = None
         thaw()
-        for problem in check.finish():
+        problems = check.finish()
+        for problem in problems:
             log.warning(f"unsafe output: {problem}")
+        if problems:
+            removed = check.withdraw(problems)
+            raise PluginError(f"briefing: the build fails: the site check found {len(problems)} "
+                              "executable constructs (listed above), with or without --strict; "
+                              f"the {len(removed)} files holding them were removed from the site")
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.check is not None:

@@ -7,14 +7,22 @@
   compile them all again;
 - the extraction cache's packs already read (``support.cache.remember_packs``): an edited
   article's new pack is the only one read.
+
+``mkdocs serve`` cleans up (and the session removes its folder of pages) when it is
+interrupted; while a session is open, SIGTERM interrupts it as Ctrl-C does, so that a
+server stopped by a service manager or ``kill`` leaves no folder behind either.
 """
 
 from __future__ import annotations
 
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import jinja2
 
@@ -48,6 +56,9 @@ class PreviewSession:
         self.store = Path(tempfile.mkdtemp(prefix="briefing-pages-"))
         self.stored: dict[str, str] = {}  # what each file in the store holds
         self.bytecode = MemoryBytecodeCache()
+        self.sigterm: Any = None  # the SIGTERM handler before this session's
+        if threading.current_thread() is threading.main_thread():
+            self.sigterm = signal.signal(signal.SIGTERM, interrupt)
 
     def use_compiled_theme(self, env: jinja2.Environment) -> None:
         """Give a build's template environment the templates compiled before."""
@@ -75,3 +86,11 @@ class PreviewSession:
         """Forget the packs read, and remove the folder of pages."""
         cache.remember_packs(False)
         shutil.rmtree(self.store, ignore_errors=True)
+        if self.sigterm is not None and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self.sigterm)
+            self.sigterm = None
+
+
+def interrupt(signum: int, frame: FrameType | None) -> None:
+    """Stop the server as Ctrl-C does: ``mkdocs serve`` then shuts down and cleans up."""
+    raise KeyboardInterrupt(f"signal {signum}")

@@ -277,6 +277,20 @@ class BuildCheck:
             return check_site(self.site, self.site_url)
         return check_site(self.site, self.site_url, self.built, index=False)
 
+    def withdraw(self, problems: Collection[Problem]) -> list[Path]:
+        """Remove from the site every file a problem names (an unsafe page is never left
+        to be served or published); the files removed."""
+        removed = []
+        for problem in problems:
+            shown = problem.path.split(": ", 1)[0]  # the search index adds the entry
+            page = shown.removeprefix(f"{self.site.name}/")
+            path = self.site / page
+            if page != shown and path.is_file() and path.resolve().is_relative_to(
+                    self.site.resolve()):
+                path.unlink()
+                removed.append(path)
+        return sorted(removed)
+
     def cancel(self) -> None:
         """Stop the worker of a build that failed."""
         if self.background is not None and self.background.pool is not None:
