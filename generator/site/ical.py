@@ -65,7 +65,7 @@ def meeting_event(record: MeetingRecord, ctx: PublishContext, stamp: dt.datetime
     if record.date is None:
         raise ValueError(f"{record.id}: an undated meeting has no calendar event")
     event = Event()
-    event.add("uid", f"{record.id}@{ctx.authority}")
+    event.add("uid", f"{clean(record.id)}@{ctx.authority}")
     event.add("dtstamp", stamp)
     event.add("dtstart", record.date)
     event.add("dtend", record.date + dt.timedelta(days=1))
