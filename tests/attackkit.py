@@ -33,6 +33,7 @@ ATTACKS = TESTS / "attacks"
 FAULTS = ATTACKS / "faults"  # sitecustomize.py: failures injected into the commands run
 TRACEBACK = "Traceback (most recent call last)"
 DEFAULT_TIMEOUT = 60.0
+MEETING_ID_IN_ATTACKS = "2022-08-01-hostile-talks"  # the hand-written meeting of make_fixtures
 KEYS = {"attack", "defect", "expected", "setup", "steps", "checks", "hostile_site", "slow"}
 
 

@@ -193,7 +193,7 @@ def held_escaping() -> None:
                                 "country": "JP"}]}, build=True)
     attack("hostile-seed-article", "an article whose text carries tags, handlers and links "
            "becomes records by ingest", None, "ingest succeeds; the site shows the text, "
-           "runs nothing", [INGEST_OK, BUILD_OK], SITE_SAFE, {
+           "runs nothing", [INGEST_OK, BUILD_OK], SITE_SAFE, hostile_site=True, files={
                "seeds/hostile_seed.txt": SEED.replace(
                    "Hayashi told reporters",
                    "Hayashi <script>alert(1)</script> [x](javascript:alert(2)) told "
@@ -371,7 +371,10 @@ def defect_7() -> None:
     surrogate = meeting(raw={"title": '"Talks \\ud800 in Osaka"'})
     far_date = meeting().replace("date: 2022-08-01", "date: 9999-12-31")
     early = meeting().replace("date: 2022-08-01", "date: 0001-01-01")
-    for slug, text in (("lone-surrogate", surrogate), ("date-9999", far_date),
+    pair = meeting(raw={"title": '"Talks \\ud83d\\ude00 in Osaka"'})
+    control = meeting(raw={"title": '"Talks \x1f in Osaka"'})
+    for slug, text in (("lone-surrogate", surrogate), ("surrogate-pair-escape", pair),
+                       ("raw-control-char", control), ("date-9999", far_date),
                        ("date-0001", early)):
         attack(f"{slug}-check-render", f"{slug} in a record: check, render, export", 7,
                "every command names the record and exits non-zero, no traceback",
@@ -609,7 +612,7 @@ def write() -> None:
         if old.is_dir() and old.name[:2].isdigit():
             shutil.rmtree(old)
     for number, item in enumerate(ATTACKS, 1):
-        folder = HERE / f"{number:02d}-{item['slug']}"
+        folder = HERE / f"{number:03d}-{item['slug']}"
         folder.mkdir()
         spec = yaml.safe_dump(item["spec"], allow_unicode=False, sort_keys=False, width=100)
         (folder / "attack.yaml").write_text(spec, "utf-8")

@@ -10,7 +10,7 @@ INGEST = ("ingest", "--seeds", "seeds", "--content", "content", "--wait", "120")
 def check(project: Path) -> None:
     runs = [start_briefing(project, *INGEST) for _ in range(2)]
     outputs = [run.communicate(timeout=180) for run in runs]
-    for run, (out, err) in zip(runs, outputs, strict=True):
+    for run, (_out, err) in zip(runs, outputs, strict=True):
         assert run.returncode == 0, err
         assert TRACEBACK not in err
     done = start_briefing(project, "check", "--content", "content")

@@ -2,6 +2,7 @@
 distinct articles: more than the records it takes to write them in a pool): the workers must
 not keep content/.lock, so the next ingest gets it."""
 
+import contextlib
 import os
 import random
 import signal
@@ -11,9 +12,10 @@ from pathlib import Path
 from attackkit import run_briefing, start_briefing
 
 ARTICLES = 450
-WORDS = ("talks minister cooperation region security trade climate energy summit treaty "
-         "delegation economy ports fisheries science culture students visas railway grain "
-         "shipping satellites vaccines forests water ").split()
+WORDS = ("talks", "minister", "cooperation", "region", "security", "trade", "climate", "energy",
+         "summit", "treaty", "delegation", "economy", "ports", "fisheries", "science", "culture",
+         "students", "visas", "railway", "grain", "shipping", "satellites", "vaccines",
+         "forests", "water")
 CITIES = ("Osaka", "Lima", "Oslo", "Accra", "Hanoi", "Quito", "Riga", "Doha", "Dakar", "Perth")
 
 
@@ -58,8 +60,6 @@ def check(project: Path) -> None:
                             "--wait", "15", timeout=240)
     finally:
         for pid in first | later:  # the harness cleans up what the attack left behind
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
     assert done.returncode == 0, f"second ingest: {done.stderr.strip()[-200:]}"
