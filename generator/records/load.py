@@ -169,7 +169,10 @@ def _references(record: ParsedRecord) -> list[tuple[str, str, str]]:
     if record.kind == "meetings":
         return ([(f"sources[{i}]", s, "articles") for i, s in enumerate(fields["sources"])]
                 + [(f"quotes[{i}].sources[{j}]", s, "articles")
-                   for i, q in enumerate(fields["quotes"]) for j, s in enumerate(q["sources"])])
+                   for i, q in enumerate(fields["quotes"]) for j, s in enumerate(q["sources"])]
+                + [(f"quotes[{i}].variants[{j}].source", v["source"], "articles")
+                   for i, q in enumerate(fields["quotes"])
+                   for j, v in enumerate(q["variants"])])
     return ([(f"meetings[{i}]", m, "meetings") for i, m in enumerate(fields["meetings"])]
             + [(f"near_duplicates[{i}].id", d["id"], "articles")
                for i, d in enumerate(fields["near_duplicates"])])
@@ -178,7 +181,7 @@ def _references(record: ParsedRecord) -> list[tuple[str, str, str]]:
 def check_content(content: Path, taxonomy_ids: frozenset[str]) -> tuple[Problem, ...]:
     """Check a content folder: schema, topic ids, and references between records.
 
-    Every meeting's sources (and quote sources) must exist as article records, every
+    Every meeting's sources (and quote and variant sources) must exist as article records, every
     article's meetings and near-duplicates must exist, and each id must match its file name.
 
     Returns:

@@ -1,0 +1,186 @@
+"""Hostile values in hand-edited records: what passes ``briefing check`` always builds.
+
+A value that no writer can take (a lone surrogate, a date whose next day or timestamp is out
+of range, a line number no consumer holds) is refused where records are loaded, with the
+file, line and column; ``check`` reports the same, and every command skips the bad record and
+finishes the others.
+
+Fixture: ``tests/data/records_attack/content`` holds two valid meetings and their articles;
+each case rewrites one line of one of them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import pipeline
+from generator.cli import cli
+from generator.knowledge import load_knowledge
+from generator.records.store import check_content, load_corpus
+
+DATA = Path(__file__).parent / "data"
+FIXTURE = DATA / "records_attack" / "content"
+TEMPLATES = Path(__file__).parents[1] / "templates"
+VICTIM = "2024-03-04-wong-kamikawa-meeting-canberra"
+OTHER = "2022-02-26-hayashi-blinken-call"
+MEETING = f"meetings/{VICTIM}.md"
+ARTICLE = "articles/article.md"
+SURROGATE = ("character 1 is U+D800, half of a surrogate pair, which no text file can hold "
+             "alone; write the character itself")
+
+# case: (file, line as written, hostile line, the problem check reports)
+CASES = {
+    "title-lone-surrogate": (MEETING, "title: Wong–Kamikawa meeting in Canberra",
+                             r'title: "\ud800"', f"3:1: title: {SURROGATE}"),
+    "low-surrogate-in-role": (MEETING, "  role: Minister for Foreign Affairs",
+                              r'  role: "Minister \udfff"',
+                              "15:3: participants[0].role: character 10 is U+DFFF, half of a "
+                              "surrogate pair, which no text file can hold alone; write the "
+                              "character itself"),
+    "city-lone-surrogate": (MEETING, "  city: Canberra", r'  city: "\ud800"',
+                            f"7:3: location.city: {SURROGATE}"),
+    "speaker-lone-surrogate": (MEETING, "  speaker: Penny Wong", r'  speaker: "\ud800"',
+                               f"37:3: quotes[0].speaker: {SURROGATE}"),
+    "evidence-lone-surrogate": (MEETING, "  text: March 4, 2024", r'  text: "\ud800"',
+                                f"57:3: evidence[0].text: {SURROGATE}"),
+    "publisher-lone-surrogate": (ARTICLE, "publisher: Reuters", r'publisher: "\ud800"',
+                                 f"6:1: publisher: {SURROGATE}"),
+    "source-file-lone-surrogate": (ARTICLE, "source_file: seeds/article.txt",
+                                   r'source_file: "seeds/\ud800.txt"',
+                                   "3:1: source_file: character 7 is U+D800, half of a "
+                                   "surrogate pair, which no text file can hold alone; write "
+                                   "the character itself"),
+    "date-9999-12-31": (MEETING, "date: 2024-03-04", "date: 9999-12-31",
+                        "4:1: date: 9999-12-31 is out of range: a date must be from "
+                        "1900-01-01 to 2999-12-31"),
+    "date-year-1": (MEETING, "date: 2024-03-04", "date: 0001-01-01",
+                    "4:1: date: 0001-01-01 is out of range: a date must be from 1900-01-01 to "
+                    "2999-12-31"),
+    "published-9999-12-31": (ARTICLE, "published: 2024-03-04", "published: '9999-12-31'",
+                             "7:1: published: 9999-12-31 is out of range: a date must be from "
+                             "1900-01-01 to 2999-12-31"),
+    "line-number-huge": (MEETING, "  line: 5", "  line: 99999999999999999999999999999",
+                         "51:3: outcomes[2].line: expected a line number, got "
+                         "99999999999999999999999999999"),
+    "duration-huge": (MEETING, "duration_minutes: null", "duration_minutes: 2147483648",
+                      "10:1: duration_minutes: expected a number of minutes, got 2147483648"),
+    "variant-source-missing": (MEETING, "  - article", "  - article\n  variants:\n"
+                               "  - text: We share a vision\n    source: nowhere",
+                               '42:5: quotes[0].variants[0].source: unknown article "nowhere" '
+                               "(no file articles/nowhere.md)"),
+}
+
+
+def hostile_content(tmp_path: Path, case: str) -> tuple[Path, str]:
+    """A copy of the fixture with the case's line rewritten; returns it and the problem."""
+    name, line, hostile, problem = CASES[case]
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    path = content / name
+    text = path.read_text("utf-8")
+    assert re.search(f"^{re.escape(line)}$", text, re.MULTILINE), line
+    path.write_text(text.replace(f"\n{line}\n", f"\n{hostile}\n", 1), "utf-8")
+    return content, f"{path}:{problem}"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_check_refuses_the_value_at_its_place(case: str, tmp_path: Path) -> None:
+    content, problem = hostile_content(tmp_path, case)
+    found = [str(p) for p in check_content(content, load_knowledge().taxonomy.ids)]
+    assert problem in found
+    assert all(p.encode("utf-8") for p in found)  # a message never holds a lone surrogate
+
+
+@pytest.mark.parametrize("case", sorted(c for c in CASES if c != "variant-source-missing"))
+def test_render_and_export_skip_the_record_and_finish_the_rest(case: str,
+                                                               tmp_path: Path) -> None:
+    content, problem = hostile_content(tmp_path, case)
+    corpus = load_corpus(content, load_knowledge().taxonomy.ids)
+    assert [str(p) for p in corpus.problems] == [problem]
+    result = pipeline.render(content, TEMPLATES)
+    assert [str(p) for p in result.problems] == [problem]
+    paths = {page.path for page in result.pages}
+    assert f"meetings/{OTHER}.md" in paths
+    for page in result.pages:
+        page.markdown.encode("utf-8")
+    exported = pipeline.export(content, "json")
+    assert OTHER in [m["id"] for m in json.loads(exported.text)["meetings"]]
+    assert OTHER in pipeline.export(content, "csv").text
+    assert [str(p) for p in exported.problems] == [problem]
+
+
+def test_a_surrogate_pair_of_escapes_is_one_character(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    path = content / MEETING
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("\ntitle: Wong–Kamikawa meeting in Canberra\n",
+                                 '\ntitle: "Meeting \\ud83e\\udd1d"\n'), "utf-8")
+    corpus = load_corpus(content, load_knowledge().taxonomy.ids)
+    assert corpus.problems == ()
+    assert [m.title for m in corpus.meetings if m.id == VICTIM] == ["Meeting \U0001f91d"]
+
+
+def test_a_meeting_id_with_other_digits_is_refused(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    odd = "٢٠٢٤-03-04-call"  # Arabic-Indic digits: a page slug would lose them
+    (content / MEETING).write_text((content / MEETING).read_text("utf-8").replace(
+        f"id: {VICTIM}", f"id: {odd}"), "utf-8")
+    (content / MEETING).rename(content / "meetings" / f"{odd}.md")
+    (content / ARTICLE).write_text((content / ARTICLE).read_text("utf-8").replace(
+        f"- {VICTIM}", f"- {odd}"), "utf-8")
+    assert [str(p) for p in check_content(content, load_knowledge().taxonomy.ids)] == [
+        f'{content / ARTICLE}:9:3: meetings[0]: expected a meeting id, got "{odd}"',
+        f"{content}/meetings/{odd}.md:2:1: id: expected a meeting id like "
+        f'2022-02-11-melbourne or undated-call, got "{odd}"']
+
+
+def test_an_unknown_field_named_by_a_surrogate_is_shown_escaped(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    path = content / MEETING
+    path.write_text(path.read_text("utf-8").replace("\nformat: in_person\n",
+                                                    '\nformat: in_person\n"\\ud800": x\n'))
+    assert [str(p) for p in check_content(content, load_knowledge().taxonomy.ids)] == [
+        f"{path}:10:1: \\ud800: unknown field"]
+
+
+@pytest.mark.parametrize("command", [
+    ["check"], ["export", "--format", "json"], ["export", "--format", "csv"],
+    ["render", "--out", "out", "--templates", str(TEMPLATES)]])
+def test_every_command_names_the_file_and_exits_1(command: list[str], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    hostile_content(tmp_path, "title-lone-surrogate")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [*command, "--content", "content"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == f"content/{MEETING}:3:1: title: {SURROGATE}"
+    if command[0] == "render":
+        assert (tmp_path / "out" / "meetings" / f"{OTHER}.md").is_file()
+        assert not (tmp_path / "out" / "meetings" / f"{VICTIM}.md").exists()
+
+
+def test_ingest_leaves_a_record_with_a_surrogate_untouched(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copyfile(DATA / "bad_twins" / "lf.txt", seeds / "article.txt")
+    content = tmp_path / "content"
+    pipeline.ingest(seeds, content, tmp_path)
+    record = content / "meetings" / f"{VICTIM}.md"
+    text = record.read_text("utf-8")
+    hostile = re.sub(r"^title: .*$", r'title: "\\ud800"', text, count=1, flags=re.MULTILINE)
+    record.write_text(hostile, "utf-8")
+    report = pipeline.ingest(seeds, content, tmp_path, force=True)
+    assert record.read_text("utf-8") == hostile
+    assert report.save is not None
+    assert f"{record}:3:1: title: {SURROGATE}" in report.save.messages()
+    assert f"{record}: not updated by ingest until its problems are fixed" in \
+        report.save.messages()
