@@ -11,13 +11,21 @@ each case rewrites one line of one of them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import math
 import re
 import shutil
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
+from conftest import examples
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from generator import pipeline
 from generator.cli import cli
@@ -56,6 +64,9 @@ CASES = {
                                    "3:1: source_file: character 7 is U+D800, half of a "
                                    "surrogate pair, which no text file can hold alone; write "
                                    "the character itself"),
+    "title-raw-delete": (MEETING, "title: Wong–Kamikawa meeting in Canberra",
+                         "title: Wong\x7f", "3:12: invalid YAML: character U+007F is not "
+                         "allowed; write it as an escape in a double-quoted string"),
     "date-9999-12-31": (MEETING, "date: 2024-03-04", "date: 9999-12-31",
                         "4:1: date: 9999-12-31 is out of range: a date must be from "
                         "1900-01-01 to 2999-12-31"),
@@ -184,3 +195,91 @@ def test_ingest_leaves_a_record_with_a_surrogate_untouched(tmp_path: Path) -> No
     assert f"{record}:3:1: title: {SURROGATE}" in report.save.messages()
     assert f"{record}: not updated by ingest until its problems are fixed" in \
         report.save.messages()
+
+
+# --- property: whatever passes check renders and exports -------------------------------------
+
+ANY_CHAR = st.characters(exclude_categories=())  # surrogates, controls, private use, all
+EDGES = st.sampled_from(["", " ", "\x00", "\x1b", "\u2028", "\ufeff", "\uffff", "index",
+                         "..", "9999-12-31", "0001-01-01", "1899-12-31", "2999-12-31",
+                         "<script>", "=1+1", "]]>", "javascript:alert(1)", "\ud800", "a\udfff"])
+VALUE = st.one_of(
+    st.text(ANY_CHAR, max_size=30), EDGES, st.none(), st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70), st.sampled_from([0, 1, 2**31 - 1, 2**31]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dates().map(dt.date.isoformat),
+    st.lists(st.one_of(st.text(ANY_CHAR, max_size=10), EDGES), max_size=3),
+)
+# the places of a record a mutation may change, by file
+PLACES = {
+    MEETING: ("title", "date", "date_basis", "location.city", "location.country", "format",
+              "setting", "occasion", "duration_minutes", "participants.0.name",
+              "participants.0.role", "participants.0.country", "topics.0", "sources.0",
+              "quotes.0.text", "quotes.0.speaker", "quotes.0.sources.0", "outcomes.0.text",
+              "outcomes.0.line", "outcomes.0.article", "evidence.0.field", "summary.0.text",
+              "location", "participants", "quotes"),
+    ARTICLE: ("source_file", "headline", "publisher", "published", "encoding", "rights",
+              "meetings.0"),
+}
+
+
+def front_matter_values(name: str) -> dict[str, Any]:
+    loaded = yaml.safe_load((FIXTURE / name).read_text("utf-8").split("---\n")[1])
+    return json.loads(json.dumps(loaded, default=str))  # dates as ISO strings
+
+
+def put(values: Any, place: str, value: Any) -> None:
+    """Set the value at ``place`` (``quotes.0.text``); nothing when an earlier mutation
+    replaced what holds it."""
+    *parents, last = place.split(".")
+    try:
+        for step in parents:
+            values = values[int(step)] if isinstance(values, list) else values[step]
+        values[int(last) if isinstance(values, list) else last] = value
+    except (TypeError, IndexError, KeyError, ValueError):
+        pass
+
+
+def record_file(values: dict[str, Any]) -> str:
+    """Front matter as JSON (which is YAML); a lone surrogate written as its escape."""
+    flow = json.dumps(values, ensure_ascii=False, allow_nan=False, default=str)
+    return "---\n" + SURROGATE_CHAR.sub(lambda m: f"\\u{ord(m.group()):04x}", flow) + "\n---\n"
+
+
+SURROGATE_CHAR = re.compile("[\ud800-\udfff]")
+MUTATIONS = st.lists(st.one_of(*(st.tuples(st.just(name), st.sampled_from(places), VALUE)
+                                 for name, places in PLACES.items())), min_size=1, max_size=3)
+
+
+@settings(max_examples=examples(250), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(MUTATIONS)
+def test_a_record_that_passes_check_renders_and_exports(
+        mutations: list[tuple[str, str, Any]]) -> None:
+    originals = {name: front_matter_values(name) for name in PLACES}
+    for name, place, value in mutations:
+        if isinstance(value, float) and not math.isfinite(value):
+            value = str(value)  # JSON has no NaN: written as the word, which YAML reads as text
+        put(originals[name], place, value)
+    with tempfile.TemporaryDirectory() as scratch:
+        content = Path(scratch) / "content"
+        shutil.copytree(FIXTURE, content)
+        for name, values in originals.items():
+            (content / name).write_text(record_file(values), "utf-8")
+        problems = check_content(content, load_knowledge().taxonomy.ids)
+        event("refused by check" if problems else "passes check")
+        for problem in problems:
+            str(problem).encode("utf-8")
+        result = pipeline.render(content, TEMPLATES)  # never raises, whatever the records
+        pages = {page.path: page.markdown.encode("utf-8") for page in result.pages}
+        exported = {fmt: pipeline.export(content, fmt).text.encode("utf-8")
+                    for fmt in pipeline.EXPORT_FORMATS}
+    assert f"meetings/{OTHER}.md" in pages
+    assert OTHER.encode() in exported["json"]
+    if not problems:  # it passed check: it is on the site, in the feeds, calendar, exports
+        assert result.problems == ()
+        assert f"meetings/{VICTIM}.md" in pages
+        assert VICTIM.encode() in exported["json"] and VICTIM.encode() in exported["csv"]
+        assert b"BEGIN:VCALENDAR" in pages["calendar/meetings.ics"]
+        assert VICTIM.encode() in pages["feeds/meetings.xml"] or \
+            originals[MEETING]["date"] is None
