@@ -67,6 +67,9 @@ CASES = {
     "title-raw-delete": (MEETING, "title: Wong–Kamikawa meeting in Canberra",
                          "title: Wong\x7f", "3:12: invalid YAML: character U+007F is not "
                          "allowed; write it as an escape in a double-quoted string"),
+    "source-file-nul": (ARTICLE, "source_file: seeds/article.txt", r'source_file: "seeds/\0.txt"',
+                        '3:1: source_file: expected a file path (no control characters), got '
+                        '"seeds/\\u0000.txt"'),
     "date-9999-12-31": (MEETING, "date: 2024-03-04", "date: 9999-12-31",
                         "4:1: date: 9999-12-31 is out of range: a date must be from "
                         "1900-01-01 to 2999-12-31"),
@@ -114,7 +117,7 @@ def test_render_and_export_skip_the_record_and_finish_the_rest(case: str,
     content, problem = hostile_content(tmp_path, case)
     corpus = load_corpus(content, load_knowledge().taxonomy.ids)
     assert [str(p) for p in corpus.problems] == [problem]
-    result = pipeline.render(content, TEMPLATES)
+    result = pipeline.render(content, TEMPLATES, full_text=True, root=tmp_path)
     assert [str(p) for p in result.problems] == [problem]
     paths = {page.path for page in result.pages}
     assert f"meetings/{OTHER}.md" in paths
@@ -251,7 +254,7 @@ MUTATIONS = st.lists(st.one_of(*(st.tuples(st.just(name), st.sampled_from(places
                                  for name, places in PLACES.items())), min_size=1, max_size=3)
 
 
-@settings(max_examples=examples(250), deadline=None,
+@settings(max_examples=examples(1000), deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(MUTATIONS)
 def test_a_record_that_passes_check_renders_and_exports(
@@ -270,7 +273,8 @@ def test_a_record_that_passes_check_renders_and_exports(
         event("refused by check" if problems else "passes check")
         for problem in problems:
             str(problem).encode("utf-8")
-        result = pipeline.render(content, TEMPLATES)  # never raises, whatever the records
+        # never raises, whatever the records
+        result = pipeline.render(content, TEMPLATES, full_text=True, root=content.parent)
         pages = {page.path: page.markdown.encode("utf-8") for page in result.pages}
         exported = {fmt: pipeline.export(content, fmt).text.encode("utf-8")
                     for fmt in pipeline.EXPORT_FORMATS}

@@ -35,6 +35,8 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 # A lone surrogate (a YAML escape such as "\ud800") is a str no UTF-8 file can hold: every
 # writer (pages, feeds, calendar, exports, the record file itself) would fail on it.
 SURROGATE = re.compile("[\ud800-\udfff]")
+# no file system takes these in a path (NUL), and no one means them in a file name
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # Dates every writer can take: the calendar's DTEND is the next day, feeds and the calendar
 # stamp date-times, and spreadsheets (the CSV export) know no day before 1900. A briefing
 # reports nothing older, and the far end keeps all date arithmetic clear of the year 9999.
@@ -145,6 +147,15 @@ def pattern(regex: re.Pattern[str], expected: str) -> Parser:
             return value
         return reader.report(mark, where, f"expected {expected}, got {describe(node)}")
     return parse
+
+
+def file_path(reader: NodeReader, node: Node, where: str, mark: Any) -> Any:
+    """A path to a file, relative to the project root: not empty, no control characters."""
+    value = text()(reader, node, where, mark)
+    if value is INVALID or (value.strip() and not CONTROL.search(value)):
+        return value
+    return reader.report(mark, where, "expected a file path (no control characters), "
+                         f"got {describe(node)}")
 
 
 def enum(choices: tuple[str, ...]) -> Parser:
@@ -326,7 +337,7 @@ MEETING = mapping((
 ))
 ARTICLE = mapping((
     Field("id", pattern(ARTICLE_ID, "an article id (the input file's name without extension)")),
-    Field("source_file", text()), Field("sha256", pattern(SHA256, "64 lowercase hex digits")),
+    Field("source_file", file_path), Field("sha256", pattern(SHA256, "64 lowercase hex digits")),
     Field("headline", text(True)), Field("publisher", text(True)),
     Field("published", date_value),
     Field("meetings", list_of(pattern(MEETING_ID, "a meeting id"))),
