@@ -5,6 +5,11 @@ strings, lists for tuples) in the fixed field order of RECORDS.md. It is what me
 compares, what the state files keep, and what is converted to and from the typed records in
 ``generator.records.store``. Every problem names the line and column of the offending key
 (or list item) in the file.
+
+A value is also refused when some writer could not take it (a lone surrogate, a date out of
+:data:`FIRST_DATE`..:data:`LAST_DATE`, a count past :data:`MAX_COUNT`, a path with control
+characters): ``briefing check`` and every loader read records with this one schema, so a
+record that passes ``check`` renders and exports (``tests/test_attack_records.py``).
 """
 
 from __future__ import annotations
