@@ -220,9 +220,10 @@ PLACES = {
               "participants.0.role", "participants.0.country", "topics.0", "sources.0",
               "quotes.0.text", "quotes.0.speaker", "quotes.0.sources.0", "outcomes.0.text",
               "outcomes.0.line", "outcomes.0.article", "evidence.0.field", "summary.0.text",
-              "location", "participants", "quotes"),
+              "location", "participants", "quotes", "evidence.0.line", "summary.0.article",
+              "participants.1.name", "quotes.0.variants", "id", "outcomes"),
     ARTICLE: ("source_file", "headline", "publisher", "published", "encoding", "rights",
-              "meetings.0"),
+              "meetings.0", "near_duplicates", "sha256", "meetings"),
 }
 
 
