@@ -16,6 +16,8 @@ import json
 import math
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -288,3 +290,17 @@ def test_a_record_that_passes_check_renders_and_exports(
         assert b"BEGIN:VCALENDAR" in pages["calendar/meetings.ics"]
         assert VICTIM.encode() in pages["feeds/meetings.xml"] or \
             originals[MEETING]["date"] is None
+
+
+def test_a_record_file_of_gigabytes_is_refused_without_reading_it(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    with (content / MEETING).open("r+b") as handle:
+        handle.truncate(2**31)  # sparse: two gigabytes that take no room on disk
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30)); "
+    run = subprocess.run([sys.executable, "-c", limit + "from generator.cli import main; main()",
+                          "check", "--content", str(content)],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [
+        f"{content / MEETING}:1:1: file is larger than 2000000 bytes"]

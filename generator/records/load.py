@@ -48,7 +48,7 @@ def read_record_file(path: Path, kind: str) -> ParsedRecord:
     """Read and check one record file; never raises for a bad file."""
     shown = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path)
     except OSError as error:
         return ParsedRecord(kind, shown, None, "", (Problem(shown, f"cannot read: "
                                                             f"{error.strerror}"),), {})
@@ -63,6 +63,13 @@ def read_record_file(path: Path, kind: str) -> ParsedRecord:
         problem = Problem(shown, f"not UTF-8 text (byte 0x{raw[error.start]:02x})", line, column)
         return ParsedRecord(kind, shown, None, "", (problem,), {})
     return parse_record_text(text, shown, kind, path.stem)
+
+
+def read_capped(path: Path) -> bytes:
+    """The file's bytes, but no more than one past :data:`MAX_FILE_BYTES`: a record file of
+    gigabytes is refused without being read into memory."""
+    with path.open("rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
@@ -116,7 +123,7 @@ def _memoised(path: Path, kind: str, memo: RecordMemos | None) -> RecordMemo | N
     if memo is None:
         return None
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path)
     except OSError:
         return None
     if len(raw) > MAX_FILE_BYTES:
