@@ -198,7 +198,10 @@ class CheckResult:
 
 def check(content: Path) -> CheckResult:
     """Check the records in ``content`` (schema, taxonomy, cross-references) and list the
-    facts an analyst should review."""
+    facts an analyst should review.
+
+    Each record is read with the schema :func:`load` uses, which refuses every value a
+    writer cannot take (see ``records.schema``): a record that passes renders and exports."""
     from generator.records import store as records
     from generator.records.review import review_content
 

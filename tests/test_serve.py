@@ -134,3 +134,22 @@ def test_serve_rebuilds_on_seed_edits(site_project: SiteProject, tmp_path: Path)
         wait_for(f"{base}/meetings/{meeting}/", lambda page: "Seedmarker" in page,
                  WAIT + START, log)
         assert_settles(log)
+
+
+def test_serve_shows_a_bad_record_and_keeps_serving_the_rest(site_project: SiteProject,
+                                                             tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    with serving(site_project, log) as base:
+        bad, other = sorted((site_project.root / "content" / "meetings").glob("*.md"))[:2]
+        wait_for(f"{base}/meetings/{bad.stem}/", lambda page: "Participants" in page, WAIT, log)
+        text = bad.read_text("utf-8")
+        bad.write_text(text.replace("\ntitle: ", '\ntitle: "\\ud800" # ', 1), "utf-8")
+        problem = f"{bad}:3:1: title: character 1 is U+D800, half of a surrogate pair"
+        wait_for(f"{base}/", lambda page: problem in log.read_text("utf-8", "replace"),
+                 WAIT, log)
+        with other.open("a", encoding="utf-8") as handle:
+            handle.write("\nAnalyst marker ktrw.\n")
+        wait_for(f"{base}/meetings/{other.stem}/", lambda page: "Analyst marker ktrw" in page,
+                 WAIT, log)
+        bad.write_text(text, "utf-8")
+        wait_for(f"{base}/meetings/{bad.stem}/", lambda page: "Participants" in page, WAIT, log)

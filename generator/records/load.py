@@ -48,7 +48,7 @@ def read_record_file(path: Path, kind: str) -> ParsedRecord:
     """Read and check one record file; never raises for a bad file."""
     shown = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path)
     except OSError as error:
         return ParsedRecord(kind, shown, None, "", (Problem(shown, f"cannot read: "
                                                             f"{error.strerror}"),), {})
@@ -63,6 +63,13 @@ def read_record_file(path: Path, kind: str) -> ParsedRecord:
         problem = Problem(shown, f"not UTF-8 text (byte 0x{raw[error.start]:02x})", line, column)
         return ParsedRecord(kind, shown, None, "", (problem,), {})
     return parse_record_text(text, shown, kind, path.stem)
+
+
+def read_capped(path: Path) -> bytes:
+    """The file's bytes, but no more than one past :data:`MAX_FILE_BYTES`: a record file of
+    gigabytes is refused without being read into memory."""
+    with path.open("rb") as handle:
+        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
@@ -116,7 +123,7 @@ def _memoised(path: Path, kind: str, memo: RecordMemos | None) -> RecordMemo | N
     if memo is None:
         return None
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path)
     except OSError:
         return None
     if len(raw) > MAX_FILE_BYTES:
@@ -169,7 +176,10 @@ def _references(record: ParsedRecord) -> list[tuple[str, str, str]]:
     if record.kind == "meetings":
         return ([(f"sources[{i}]", s, "articles") for i, s in enumerate(fields["sources"])]
                 + [(f"quotes[{i}].sources[{j}]", s, "articles")
-                   for i, q in enumerate(fields["quotes"]) for j, s in enumerate(q["sources"])])
+                   for i, q in enumerate(fields["quotes"]) for j, s in enumerate(q["sources"])]
+                + [(f"quotes[{i}].variants[{j}].source", v["source"], "articles")
+                   for i, q in enumerate(fields["quotes"])
+                   for j, v in enumerate(q["variants"])])
     return ([(f"meetings[{i}]", m, "meetings") for i, m in enumerate(fields["meetings"])]
             + [(f"near_duplicates[{i}].id", d["id"], "articles")
                for i, d in enumerate(fields["near_duplicates"])])
@@ -178,7 +188,7 @@ def _references(record: ParsedRecord) -> list[tuple[str, str, str]]:
 def check_content(content: Path, taxonomy_ids: frozenset[str]) -> tuple[Problem, ...]:
     """Check a content folder: schema, topic ids, and references between records.
 
-    Every meeting's sources (and quote sources) must exist as article records, every
+    Every meeting's sources (and quote and variant sources) must exist as article records, every
     article's meetings and near-duplicates must exist, and each id must match its file name.
 
     Returns:

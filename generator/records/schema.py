@@ -5,6 +5,11 @@ strings, lists for tuples) in the fixed field order of RECORDS.md. It is what me
 compares, what the state files keep, and what is converted to and from the typed records in
 ``generator.records.store``. Every problem names the line and column of the offending key
 (or list item) in the file.
+
+A value is also refused when some writer could not take it (a lone surrogate, a date out of
+:data:`FIRST_DATE`..:data:`LAST_DATE`, a count past :data:`MAX_COUNT`, a path with control
+characters): ``briefing check`` and every loader read records with this one schema, so a
+record that passes ``check`` renders and exports (``tests/test_attack_records.py``).
 """
 
 from __future__ import annotations
@@ -28,10 +33,24 @@ from generator.support.yamlio import YamlProblem, compose_yaml, split_front_matt
 TAG = "tag:yaml.org,2002:"
 PLAIN_TAGS = frozenset(TAG + name for name in ("str", "int", "float", "bool", "timestamp"))
 STANDARD_TAGS = PLAIN_TAGS | {TAG + "null", TAG + "seq", TAG + "map"}
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-MEETING_ID = re.compile(r"(?:\d{4}-\d{2}-\d{2}|undated)(?:-[a-z0-9]+)+")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MEETING_ID = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|undated)(?:-[a-z0-9]+)+")
 ARTICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")
 SHA256 = re.compile(r"[0-9a-f]{64}")
+# A lone surrogate (a YAML escape such as "\ud800") is a str no UTF-8 file can hold: every
+# writer (pages, feeds, calendar, exports, the record file itself) would fail on it.
+SURROGATE = re.compile("[\ud800-\udfff]")
+# no file system takes these in a path (NUL), and no one means them in a file name
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Dates every writer can take: the calendar's DTEND is the next day, feeds and the calendar
+# stamp date-times, and spreadsheets (the CSV export) know no day before 1900. A briefing
+# reports nothing older, and the far end keeps all date arithmetic clear of the year 9999.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2999, 12, 31)
+# Line numbers and minutes above this are typing mistakes: every consumer (JavaScript, SQLite,
+# spreadsheets) holds it exactly, and so many minutes (4,083 years) added to LAST_DATE stay
+# within datetime's year 9999.
+MAX_COUNT = 2**31 - 1
 INVALID: Any = object()
 
 Parser = Callable[["NodeReader", Node, str, Any], Any]
@@ -64,6 +83,8 @@ class NodeReader:
         """Record a problem at ``mark``; returns INVALID so parsers can ``return`` it."""
         line, column = self.position(mark)
         text = f"{where}: {message}" if where else message
+        # a message quotes the value, which may hold a lone surrogate: shown escaped
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
         self.problems.append(Problem(self.path, text, line, column))
         return INVALID
 
@@ -99,11 +120,28 @@ def text(nullable: bool = False) -> Parser:
         if tag is INVALID:
             return INVALID
         if tag != TAG + "null":
-            return node.value
+            return _encodable(reader, node.value, where, mark)
         if nullable:
             return None
         return reader.report(mark, where, f"expected {expected}, got {describe(node)}")
     return parse
+
+
+def _encodable(reader: NodeReader, value: str, where: str, mark: Any) -> Any:
+    """The string, or a problem when it holds a lone surrogate.
+
+    A pair of escapes for one character (``"\\ud83d\\ude00"``, as JSON writes it) is joined
+    into that character; what is left of a pair alone cannot be written to any file."""
+    if SURROGATE.search(value) is None:
+        return value
+    value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+    found = SURROGATE.search(value)
+    if found is None:
+        return value
+    code = f"U+{ord(found.group()):04X}"
+    return reader.report(mark, where, f"character {found.start() + 1} is {code}, half of a "
+                         "surrogate pair, which no text file can hold alone; write the "
+                         "character itself")
 
 
 def pattern(regex: re.Pattern[str], expected: str) -> Parser:
@@ -114,6 +152,15 @@ def pattern(regex: re.Pattern[str], expected: str) -> Parser:
             return value
         return reader.report(mark, where, f"expected {expected}, got {describe(node)}")
     return parse
+
+
+def file_path(reader: NodeReader, node: Node, where: str, mark: Any) -> Any:
+    """A path to a file, relative to the project root: not empty, no control characters."""
+    value = text()(reader, node, where, mark)
+    if value is INVALID or (value.strip() and not CONTROL.search(value)):
+        return value
+    return reader.report(mark, where, "expected a file path (no control characters), "
+                         f"got {describe(node)}")
 
 
 def enum(choices: tuple[str, ...]) -> Parser:
@@ -138,9 +185,14 @@ def date_value(reader: NodeReader, node: Node, where: str, mark: Any) -> Any:
         return None
     if DATE.fullmatch(node.value):
         try:
-            return dt.date.fromisoformat(node.value).isoformat()
+            day = dt.date.fromisoformat(node.value)
         except ValueError:
-            pass
+            day = None
+        if day is not None and FIRST_DATE <= day <= LAST_DATE:
+            return day.isoformat()
+        if day is not None:
+            return reader.report(mark, where, f"{day.isoformat()} is out of range: a date must "
+                                 f"be from {FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}")
     return reader.report(mark, where, f"expected {expected}, got {describe(node)}")
 
 
@@ -179,7 +231,7 @@ def similarity(reader: NodeReader, node: Node, where: str, mark: Any) -> Any:
 def line_number(reader: NodeReader, node: Node, where: str, mark: Any) -> Any:
     """A whole number from 1 up."""
     value = _number(reader, node, where, mark, "a line number")
-    if value is INVALID or (isinstance(value, int) and value >= 1):
+    if value is INVALID or (isinstance(value, int) and 1 <= value <= MAX_COUNT):
         return value
     return reader.report(mark, where, f"expected a line number, got {describe(node)}")
 
@@ -189,7 +241,7 @@ def minutes(reader: NodeReader, node: Node, where: str, mark: Any) -> Any:
     if isinstance(node, ScalarNode) and node.tag == TAG + "null":
         return None
     value = _number(reader, node, where, mark, "a number of minutes")
-    if value is INVALID or (isinstance(value, int) and value >= 1):
+    if value is INVALID or (isinstance(value, int) and 1 <= value <= MAX_COUNT):
         return value
     return reader.report(mark, where, f"expected a number of minutes, got {describe(node)}")
 
@@ -290,7 +342,7 @@ MEETING = mapping((
 ))
 ARTICLE = mapping((
     Field("id", pattern(ARTICLE_ID, "an article id (the input file's name without extension)")),
-    Field("source_file", text()), Field("sha256", pattern(SHA256, "64 lowercase hex digits")),
+    Field("source_file", file_path), Field("sha256", pattern(SHA256, "64 lowercase hex digits")),
     Field("headline", text(True)), Field("publisher", text(True)),
     Field("published", date_value),
     Field("meetings", list_of(pattern(MEETING_ID, "a meeting id"))),

@@ -180,7 +180,10 @@ def compose_yaml(text: str, first_line: int = 2, *, ours: bool = False) -> Node 
     fast = _compose_ours(text) if ours else _compose_fast(text)
     if fast is not None:
         return fast
-    loader = GuardedLoader(text)
+    try:
+        loader = GuardedLoader(text)  # its reader refuses unprintable characters at once
+    except yaml.reader.ReaderError as error:
+        raise _unprintable(text, error, first_line) from None
     try:
         return loader.get_single_node()
     except _Refused as refused:
@@ -197,6 +200,15 @@ def compose_yaml(text: str, first_line: int = 2, *, ours: bool = False) -> Node 
         raise YamlProblem(f"invalid YAML: {error}", first_line, 1) from None
     finally:
         loader.dispose()
+
+
+def _unprintable(text: str, error: yaml.reader.ReaderError, first_line: int) -> YamlProblem:
+    """The problem of a character YAML does not allow, at its line and column."""
+    start = text.rfind("\n", 0, error.position) + 1
+    code = error.character if isinstance(error.character, int) else ord(error.character)
+    return YamlProblem(f"invalid YAML: character U+{code:04X} is not allowed; write it as an "
+                       "escape in a double-quoted string", text.count("\n", 0, error.position)
+                       + first_line, error.position - start + 1)
 
 
 def _compose_ours(text: str) -> Node | None:
