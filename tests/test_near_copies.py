@@ -101,7 +101,7 @@ def test_ingest_never_writes_a_record_its_loader_refuses(tmp_path: Path,
     report = pipeline.ingest(PROJECT / "seeds", content, PROJECT, workers=1)
     refused = [p for p in report.skipped if "not saved: the record would be" in p.message]
     assert refused and all(not Path(p.path).exists() for p in refused)
-    assert all(str(p).endswith(f"more than the 3,000 a record may have; its meeting is left "
+    assert all(str(p).endswith("more than the 3,000 a record may have; its meeting is left "
                                "out of this ingest") for p in refused
                if "/meetings/" in p.path)
     assert sorted((content / "articles").glob("*.md"))
