@@ -360,3 +360,7 @@ def test_beside_other_threads_the_search_runs_on_one_blas_thread(
     assert during == [before if alone else {1}]
     assert not (other_thread and alone)
     assert blas_threads() == before
+
+
+def test_no_articles_no_near_copies() -> None:
+    assert find_near_copies([]) == {} and find_near_duplicates([]) == {}

@@ -58,10 +58,12 @@ def _rounded(value: Any) -> float:
 def _clusters(links: KindLinks) -> list[Ints]:
     """The articles (numbers, ascending) of each cluster of two or more."""
     count = len(links.of)
+    if not count:
+        return []
     component = np.where(links.empty[links.of], -1 - np.arange(count), links.label[links.of])
     order = np.argsort(component, kind="stable")
     ordered = component[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if count else order
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     ends = np.r_[starts[1:], count]
     return [order[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True) if e - s > 1]
 
