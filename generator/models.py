@@ -147,12 +147,39 @@ class Quote:
     speaker: str | None
     sources: tuple[str, ...]
     variants: tuple[QuoteVariant, ...] = ()  # other wordings, when sources differ
+    copies: int = 0  # near copies of the sources that carry it too (not listed one by one)
 
 
 @dataclass(frozen=True)
 class NearDuplicate:
     id: str
     similarity: float
+
+
+@dataclass(frozen=True)
+class NearCopyCluster:
+    """The near copies an article belongs with: named by its original (the earliest
+    published member, then the first by id), and how many articles it holds (itself too)."""
+
+    id: str
+    size: int
+
+
+@dataclass(frozen=True)
+class NearCopies:
+    """An article's place among its near copies (what its record says of them).
+
+    Attributes:
+        cluster: its cluster (None when it has no near copy).
+        copy_of: its closest original: the cluster's original when the two are similar
+            enough, else the most similar member it was compared with (None for the
+            original itself and for an article with no near copy).
+        listed: the near copies its record lists, at most ``NEAR_LISTED`` of them.
+    """
+
+    cluster: NearCopyCluster | None = None
+    copy_of: NearDuplicate | None = None
+    listed: tuple[NearDuplicate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,6 +220,8 @@ class ArticleRecord:
     encoding: str = "utf-8"
     rights: str | None = None
     body: str = ""
+    copy_of: NearDuplicate | None = None  # its closest original among its near copies
+    near_copy_cluster: NearCopyCluster | None = None
 
 
 @dataclass(frozen=True)

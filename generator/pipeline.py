@@ -98,7 +98,8 @@ def _extract_group_save(run: IngestRun, workers: int | None
     cache.prune()
     meetings, articles = group_articles(found.facts, kb, found.sketches)
     saved = records.save_ingest(run.content, meetings, articles)
-    problems = sorted([*run.unreadable, *found.problems], key=lambda p: (p.path, p.message))
+    problems = sorted([*run.unreadable, *found.problems, *saved.refused],
+                      key=lambda p: (p.path, p.message))
     return len(articles), len(meetings), problems, saved
 
 

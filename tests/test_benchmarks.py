@@ -15,9 +15,8 @@ import pytest
 from generator.extract.masthead import read_article
 from generator.group import clusters as grouping
 from generator.group.clusters import Item, affinity, compatible
-from generator.group.near_duplicates import find_near_duplicates
+from generator.group.near_duplicates import find_near_copies, find_near_duplicates
 from generator.knowledge import load_knowledge
-from generator.models import NearDuplicate
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -128,20 +127,27 @@ def test_compare_times_each_revision_in_alternating_rounds(tmp_path: Path) -> No
     assert all(line.endswith(" s of 2") for line in lines[4:])
 
 
-def naive_cluster(items: Sequence[Item], near: dict[str, tuple[NearDuplicate, ...]],
+def naive_cluster(items: Sequence[Item], groups: dict[str, str],
                   places: grouping.Gazetteer) -> list[list[Item]]:
-    """Grouping as it was before blocking by day: every cluster sharing a person."""
+    """Grouping as it was before blocking by day and by kind of report: every cluster
+    sharing a person, every member of it (``groups``: clusters of near copies)."""
     ordered = sorted(items, key=lambda i: (i.facts.secondary, grouping.date_rank(i.facts),
                                            i.article))
     clusters: list[list[Item]] = []
     by_person: dict[str, list[int]] = {}
     for item in ordered:
-        dups = {d.id for d in near.get(item.article, ())}
+        group = groups.get(item.article, item.article)
+
+        def same(other: Item) -> bool:
+            return groups.get(other.article, other.article) == group  # noqa: B023
+
         options = sorted({c for n in item.names for c in by_person.get(n, [])})
-        fits = [c for c in options if all(compatible(item, o, places, o.article in dups)
+        fits = [c for c in options if all(compatible(item, o, places, same(o))
                                           for o in clusters[c])]
         if fits:
-            best = max(fits, key=lambda c: (*affinity(item, clusters[c], dups, places), -c))
+            best = max(fits, key=lambda c: (
+                *affinity(item, [(o, 1) for o in clusters[c]], group,
+                          [groups.get(o.article, o.article) for o in clusters[c]], places), -c))
             clusters[best].append(item)
         else:
             clusters.append([item])
@@ -157,10 +163,11 @@ def test_blocked_grouping_equals_unblocked(tmp_path: Path) -> None:
     from generator.extract.article import extract_facts
 
     facts = [extract_facts(read_article(p), kb) for p in sorted(tmp_path.iterdir())]
-    near = find_near_duplicates([f.article for f in facts])
+    near = find_near_copies([f.article for f in facts])
+    groups = {key: found.cluster.id for key, found in near.items() if found.cluster}
     canon = grouping.canonical_names(facts)
     items = [grouping.item_of(f.article.id, m, canon) for f in facts for m in f.meetings]
-    blocked = grouping.cluster(items, near, kb.places)
+    blocked = grouping.cluster(items, groups, kb.places)
     assert len(blocked) > 20
     assert [[i.article for i in c] for c in blocked] == \
-        [[i.article for i in c] for c in naive_cluster(items, near, kb.places)]
+        [[i.article for i in c] for c in naive_cluster(items, groups, kb.places)]

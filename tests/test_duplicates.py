@@ -19,7 +19,13 @@ from hypothesis import strategies as st
 
 from generator.extract.masthead import read_article
 from generator.group import near_duplicates as duplicates
-from generator.group.near_duplicates import CONTAINMENT, THRESHOLD, find_near_duplicates
+from generator.group.near_copies import ALL_PAIRS, NEAR_LISTED
+from generator.group.near_duplicates import (
+    CONTAINMENT,
+    THRESHOLD,
+    find_near_copies,
+    find_near_duplicates,
+)
 from generator.ingest.inputs import list_article_files
 from generator.ingest.shingles import (
     article_text,
@@ -30,7 +36,7 @@ from generator.ingest.shingles import (
     sketch,
 )
 from generator.ingest.sources import split_sentences
-from generator.models import NearDuplicate, SourceArticle
+from generator.models import NearCopies, NearDuplicate, SourceArticle
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -129,6 +135,43 @@ def brute_force(articles: list[SourceArticle]) -> dict[str, tuple[NearDuplicate,
     return {key: tuple(value) for key, value in sorted(found.items())}
 
 
+def assert_clusters_agree(articles: list[SourceArticle],
+                          expected: dict[str, tuple[NearDuplicate, ...]]) -> None:
+    """The clusters are the connected components of the pairs the definition gives; a
+    cluster of at most ``ALL_PAIRS`` lists every pair, a larger one at most ``NEAR_LISTED``,
+    each a pair of the definition with its similarity, a copy its closest original."""
+    component = {key: key for key in expected}
+
+    def root(key: str) -> str:
+        while component[key] != key:
+            key = component[key]
+        return key
+
+    for key, near in expected.items():
+        for dup in near:
+            component[max(root(key), root(dup.id))] = min(root(key), root(dup.id))
+    groups: dict[str, set[str]] = {}
+    for key in expected:
+        groups.setdefault(root(key), set()).add(key)
+    copies = find_near_copies(articles)
+    assert find_near_duplicates(articles) == {key: c.listed for key, c in copies.items()}
+    for key, found in copies.items():
+        group = groups[root(key)]
+        if len(group) == 1:
+            assert found == NearCopies()
+            continue
+        assert found.cluster is not None and found.cluster.size == len(group)
+        assert found.cluster.id in group
+        assert all(copies[other].cluster == found.cluster for other in group)
+        assert (found.copy_of is None) == (key == found.cluster.id)
+        assert found.copy_of is None or found.copy_of in expected[key]
+        if len(group) <= ALL_PAIRS:
+            assert found.listed == expected[key]
+        else:
+            assert set(found.listed) <= set(expected[key])
+            assert 0 < len(found.listed) <= NEAR_LISTED
+
+
 @pytest.mark.parametrize(("rare", "dims", "sample"),
                          [(2, 256, 2048), (6, 256, 2048), (48, 256, 2048), (10_000, 256, 2048),
                           (2, 4, 2048), (2, 8, 16), (6, 3, 5), (2, 1, 1)])
@@ -149,7 +192,7 @@ def test_answer_is_the_all_pairs_answer(rare: int, dims: int, sample: int,
                  make_article("orig", base), make_article("empty", "Hi.")]
     expected = brute_force(articles)
     assert sum(len(v) for v in expected.values()) > 40  # the case is not trivial
-    assert find_near_duplicates(articles) == expected
+    assert_clusters_agree(articles, expected)
 
 
 def test_identical_sketches_are_compared_once_and_paired_among_themselves() -> None:
@@ -263,7 +306,7 @@ def test_template_corpus_bound_prunes_most_pairs(monkeypatch: pytest.MonkeyPatch
                 for i in range(200)]
     articles.append(make_article("p_copy", articles[3].text))
     expected = brute_force(articles)
-    assert find_near_duplicates(articles) == expected
+    assert_clusters_agree(articles, expected)
     assert sum(counted) < 0.05 * len(articles) ** 2  # most of 20,100 pairs never counted
 
 
@@ -317,3 +360,7 @@ def test_beside_other_threads_the_search_runs_on_one_blas_thread(
     assert during == [before if alone else {1}]
     assert not (other_thread and alone)
     assert blas_threads() == before
+
+
+def test_no_articles_no_near_copies() -> None:
+    assert find_near_copies([]) == {} and find_near_duplicates([]) == {}

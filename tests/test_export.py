@@ -64,7 +64,8 @@ def test_json_shape() -> None:
                                       "text": "On Friday"}]
     first = document["articles"][0]
     assert list(first) == ["id", "source_file", "sha256", "headline", "publisher", "published",
-                           "meetings", "near_duplicates", "encoding", "rights"]
+                           "meetings", "near_duplicates", "encoding", "rights", "copy_of",
+                           "near_copy_cluster"]
     assert first["published"] == "2022-02-12"
     assert first["near_duplicates"] == [{"id": "001_b", "similarity": 0.91},
                                         {"id": "003_c", "similarity": 0.2}]

@@ -94,7 +94,7 @@ def test_file_layout_is_readable_and_in_contract_order() -> None:
         "---\nid: 002_c\nsource_file: seeds/002_c.txt\nsha256: " + "f" * 64 + "\n"
         "headline: 2+2 talks\npublisher: Kyodo News\npublished: 2023-01-12\nmeetings:\n"
         "- 2023-01-11-washington-2plus2\nnear_duplicates:\n- id: 003_d\n  similarity: 0.875\n"
-        "encoding: utf-8\nrights: All rights\n---\n")
+        "encoding: utf-8\nrights: All rights\ncopy_of: null\nnear_copy_cluster: null\n---\n")
     keys = [line.split(":")[0] for line in split_front_matter(
         record_text(meeting_to_fields(meeting()), ""))[0].splitlines() if line[:1].isalpha()]
     assert keys == ["id", "title", "date", "date_basis", "location", "format",

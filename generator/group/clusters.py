@@ -7,7 +7,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -19,7 +19,6 @@ from generator.knowledge.places import Gazetteer
 from generator.models import (
     ArticleFacts,
     MeetingFacts,
-    NearDuplicate,
 )
 
 # rapidfuzz ratio for the one misspelt word of two names that agree on every other word
@@ -109,21 +108,62 @@ def _places_agree(a: MeetingFacts, b: MeetingFacts, places: Gazetteer) -> bool:
     return True
 
 
-def affinity(item: Item, members: Sequence[Item], dups: set[str],
-             places: Gazetteer) -> tuple[int, int, int, int]:
-    """How well an item fits a cluster: near duplicates, same city, same weekday, people."""
+def affinity(item: Item, members: Sequence[tuple[Item, int]], group: str,
+             groups: Sequence[str], places: Gazetteer) -> tuple[int, int, int, int]:
+    """How well an item fits a cluster: near copies, same city, same weekday, people.
+
+    ``members`` are the cluster's distinct kinds of report with how many there are, and
+    ``groups`` the near-copy cluster of each (``group`` is the item's)."""
     same_city = 0
     weekday = 0
-    for other in members:
+    for other, count in members:
         a, b = item.facts, other.facts
         if a.location and b.location:
             agree = same_place(a.location.city, b.location.city, places)
-            same_city += min(a.place_rank, b.place_rank) * (1 if agree else -1)
+            same_city += count * min(a.place_rank, b.place_rank) * (1 if agree else -1)
         if a.date and a.date.value is None and a.date.weekday is not None and b.date and \
                 b.date.value is not None:
-            weekday += 1 if b.date.value.weekday() == a.date.weekday else -1
-    shared = max(len(item.names & o.names) for o in members)
-    return sum(o.article in dups for o in members), same_city, weekday, shared
+            weekday += count * (1 if b.date.value.weekday() == a.date.weekday else -1)
+    shared = max(len(item.names & o.names) for o, _ in members)
+    copies = sum(count for (_, count), g in zip(members, groups, strict=True) if g == group)
+    return copies, same_city, weekday, shared
+
+
+def report_kind(item: Item, group: str) -> tuple[object, ...]:
+    """What grouping reads of a report (besides its article): two reports alike in these
+    fit and rank alike, so a meeting compares a new report with each kind once."""
+    facts, date, where = item.facts, item.facts.date, item.facts.location
+    return (group, item.names, facts.format, date is None,
+            *((date.value, date.basis, date.weekday) if date else (None, None, None)),
+            where.city if where else None, facts.country, facts.place_rank)
+
+
+@dataclass
+class _Meeting:
+    """One cluster's reports, and each distinct kind of them once with how many there are:
+    a story's near copies report alike, so its 20,000 copies are compared as one (compared
+    one by one, grouping was quadratic in them)."""
+
+    items: list[Item]
+    kinds: dict[tuple[object, ...], tuple[Item, int]]
+    articles: set[str]
+
+    def admits(self, item: Item, group: str, places: Gazetteer) -> bool:
+        """Whether the item fits every report (complete linkage)."""
+        return item.article not in self.articles and all(
+            compatible(item, other, places, kind[0] == group)
+            for kind, (other, _) in self.kinds.items())
+
+    def affinity(self, item: Item, group: str, places: Gazetteer) -> tuple[int, int, int, int]:
+        groups = [str(kind[0]) for kind in self.kinds]
+        return affinity(item, list(self.kinds.values()), group, groups, places)
+
+    def add(self, item: Item, group: str) -> None:
+        self.items.append(item)
+        self.articles.add(item.article)
+        kind = report_kind(item, group)
+        first, count = self.kinds.get(kind, (item, 0))
+        self.kinds[kind] = (first, count + 1)
 
 
 def _day(item: Item) -> dt.date | None:
@@ -138,17 +178,17 @@ class _Blocks:
     quadratic.
 
     A cluster can take a dated item only if each member shares two people with it and
-    is dated within a day of it, undated, or its near duplicate; so each such cluster has
+    is dated within a day of it, undated, or its near copy; so each such cluster has
     a member named like the item that is dated within a day, or undated, or a near
-    duplicate. Undated items are compared with every cluster sharing a person.
+    copy. Undated items are compared with every cluster sharing a person.
     """
 
     by_person: dict[str, set[int]]
     by_day: dict[tuple[str, dt.date], set[int]]
     undated: dict[str, set[int]]
-    by_article: dict[str, set[int]]
+    by_group: dict[str, set[int]]
 
-    def options(self, item: Item, dups: set[str]) -> list[int]:
+    def options(self, item: Item, group: str) -> list[int]:
         day = _day(item)
         if day is None:
             return sorted({c for n in item.names for c in self.by_person.get(n, ())})
@@ -157,13 +197,12 @@ class _Blocks:
             found.update(self.undated.get(name, ()))
             for delta in range(-DAY_SLACK, DAY_SLACK + 1):
                 found.update(self.by_day.get((name, day + dt.timedelta(days=delta)), ()))
-        for dup in dups:
-            found.update(self.by_article.get(dup, ()))
+        found.update(self.by_group.get(group, ()))
         return sorted(found)
 
-    def add(self, item: Item, index: int) -> None:
+    def add(self, item: Item, index: int, group: str) -> None:
         day = _day(item)
-        self.by_article.setdefault(item.article, set()).add(index)
+        self.by_group.setdefault(group, set()).add(index)
         for name in item.names:
             self.by_person.setdefault(name, set()).add(index)
             if day is None:
@@ -172,25 +211,27 @@ class _Blocks:
                 self.by_day.setdefault((name, day), set()).add(index)
 
 
-def cluster(items: Sequence[Item], near: dict[str, tuple[NearDuplicate, ...]],
+def cluster(items: Sequence[Item], groups: Mapping[str, str],
             places: Gazetteer) -> list[list[Item]]:
-    """Complete-linkage clusters; items with a known date seed clusters first."""
+    """Complete-linkage clusters; items with a known date seed clusters first.
+
+    ``groups`` names each article's cluster of near copies (an article not in it has
+    none): reports in one cluster are near copies of each other, strong evidence that they
+    report one meeting."""
     ordered = sorted(items, key=lambda i: (i.facts.secondary, date_rank(i.facts), i.article))
-    clusters: list[list[Item]] = []
+    meetings: list[_Meeting] = []
     blocks = _Blocks({}, {}, {}, {})
     for item in ordered:
-        dups = {d.id for d in near.get(item.article, ())}
-        fits = [c for c in blocks.options(item, dups)
-                if all(compatible(item, other, places, other.article in dups)
-                       for other in clusters[c])]
+        group = groups.get(item.article, item.article)
+        fits = [c for c in blocks.options(item, group) if meetings[c].admits(item, group, places)]
         if fits:
-            best = max(fits, key=lambda c: (*affinity(item, clusters[c], dups, places), -c))
-            clusters[best].append(item)
+            best = max(fits, key=lambda c: (*meetings[c].affinity(item, group, places), -c))
         else:
-            clusters.append([item])
-            best = len(clusters) - 1
-        blocks.add(item, best)
-    return clusters
+            meetings.append(_Meeting([], {}, set()))
+            best = len(meetings) - 1
+        meetings[best].add(item, group)
+        blocks.add(item, best, group)
+    return [m.items for m in meetings]
 
 
 def date_rank(facts: MeetingFacts) -> int:

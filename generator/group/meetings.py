@@ -11,7 +11,7 @@ on one day in one city with different counterparts stay two.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from generator.group.clusters import (
     item_of,
     person_key,
 )
+from generator.group.copies import shown_and_counted
 from generator.group.merge import (
     merge_date,
     merge_duration,
@@ -32,7 +33,7 @@ from generator.group.merge import (
     merge_setting,
     merge_summary,
 )
-from generator.group.near_duplicates import find_near_duplicates
+from generator.group.near_duplicates import find_near_copies
 from generator.ingest.shingles import Sketch
 from generator.knowledge.people import PeopleDirectory
 from generator.knowledge.places import Gazetteer
@@ -42,7 +43,7 @@ from generator.models import (
     Evidence,
     MeetingFacts,
     MeetingRecord,
-    NearDuplicate,
+    NearCopies,
     Participant,
 )
 from generator.support.slugs import slugify, unique_slug
@@ -77,31 +78,47 @@ def meeting_title(participants: Sequence[Participant], setting: str, fmt: str,
 
 def meeting_evidence(items: Sequence[Item], chosen: Sequence[MeetingFacts | None],
                      participants: Sequence[Participant], topics: Sequence[str],
-                     ) -> tuple[Evidence, ...]:
-    """Evidence for date, place, format, setting, occasion, participants and each topic."""
+                     shown: Collection[str] | None = None) -> tuple[Evidence, ...]:
+    """Evidence for date, place, format, setting, occasion, participants and each topic.
+
+    Only the reports of the ``shown`` articles give evidence (all when None), and the others
+    only for a fact none of those supports: a story's near copies are not repeated."""
     found: set[Evidence] = set()
     for facts in chosen:
         if facts is not None:
             found.update(e for e in facts.evidence if e.field in ("date", "location"))
     keys = {person_key(p.name) for p in participants}
-    for item in items:
-        found.update(e for e in item.facts.evidence
-                     if e.field in ("format", "setting", "occasion"))
-        for person in item.facts.participants:
-            if person_key(person.name) in keys:
-                found.add(Evidence("participants", person.evidence.article,
-                                   person.evidence.line, person.evidence.text))
-        for topic in item.facts.topics:
-            if topic.topic in topics:
-                found.update(Evidence(f"topics.{topic.topic}", e.article, e.line, e.text)
-                             for e in topic.evidence)
+    ordered = sorted(items, key=lambda i: shown is not None and i.article not in shown)
+    supported: set[str] = set()
+    for item in ordered:
+        given = _item_evidence(item, keys, topics)
+        if shown is not None and item.article not in shown:
+            given = [e for e in given if e.field not in supported]
+        supported.update(e.field for e in given)
+        found.update(given)
     return tuple(sorted(found, key=lambda e: (e.field, e.article, e.line, e.text)))
+
+
+def _item_evidence(item: Item, keys: Collection[str], topics: Sequence[str]) -> list[Evidence]:
+    """The evidence one report gives for format, setting, occasion, participants, topics."""
+    found = [e for e in item.facts.evidence if e.field in ("format", "setting", "occasion")]
+    found += [Evidence("participants", p.evidence.article, p.evidence.line, p.evidence.text)
+              for p in item.facts.participants if person_key(p.name) in keys]
+    found += [Evidence(f"topics.{t.topic}", e.article, e.line, e.text)
+              for t in item.facts.topics if t.topic in topics for e in t.evidence]
+    return found
 
 
 def build_meeting(items: Sequence[Item], hubs: Counter[str], places: Gazetteer,
                   people: PeopleDirectory, canon: dict[str, str] | None = None,
-                  ) -> MeetingRecord:
-    """One meeting record from the reports of one cluster (id filled in later)."""
+                  groups: Mapping[str, str] | None = None) -> MeetingRecord:
+    """One meeting record from the reports of one cluster (id filled in later).
+
+    ``groups`` names the near-copy cluster of the articles that have one: of each, the
+    record gives the words of the first few (``generator.group.copies``) and counts the
+    rest, so that it grows with what its sources say, not with how often it was copied."""
+    known = groups or {}
+    shown = set(shown_and_counted((i.article for i in items), known.get)[0])
     formats = Counter(i.facts.format for i in items)
     fmt = min(formats, key=lambda f: (-formats[f], f == "in_person", f))
     dated, basis = merge_date(items)
@@ -110,7 +127,7 @@ def build_meeting(items: Sequence[Item], hubs: Counter[str], places: Gazetteer,
     participants = merge_participants(items, hubs, canon)
     topics = tuple(sorted({t.topic for i in items for t in i.facts.topics}))
     location = placed.location if placed else None
-    outcomes = merge_outcomes(items)
+    outcomes = merge_outcomes(items, shown)
     timed = merge_duration(items)
     return MeetingRecord(
         id="", title=meeting_title(participants, setting, fmt,
@@ -118,9 +135,10 @@ def build_meeting(items: Sequence[Item], hubs: Counter[str], places: Gazetteer,
         date=dated.date.value if dated and dated.date else None, date_basis=basis,
         location=location, format=fmt, setting=setting, occasion=occasion,
         participants=participants, topics=topics,
-        sources=tuple(sorted({i.article for i in items})), quotes=merge_quotes(items),
+        sources=tuple(sorted({i.article for i in items})), quotes=merge_quotes(items, shown),
         outcomes=outcomes,
-        evidence=tuple(sorted({*meeting_evidence(items, (dated, placed), participants, topics),
+        evidence=tuple(sorted({*meeting_evidence(items, (dated, placed), participants, topics,
+                                                 shown),
                                *([timed.duration_evidence] if timed and timed.duration_evidence
                                  else [])}, key=lambda e: (e.field, e.article, e.line, e.text))),
         duration_minutes=timed.duration_minutes if timed else None,
@@ -158,12 +176,13 @@ def group_articles(facts: Sequence[ArticleFacts], kb: KnowledgeBase,
         Meeting records sorted by id, and one article record per article sorted by id;
         an article's ``meetings`` list its main meeting first.
     """
-    near = find_near_duplicates([f.article for f in facts], sketches)
+    near = find_near_copies([f.article for f in facts], sketches)
+    groups = {key: found.cluster.id for key, found in near.items() if found.cluster}
     canon = canonical_names(facts)
     items = [item_of(f.article.id, m, canon) for f in facts for m in f.meetings]
-    clusters = cluster(items, near, kb.places)
+    clusters = cluster(items, groups, kb.places)
     hubs: Counter[str] = Counter(n for c in clusters for n in {n for i in c for n in i.names})
-    drafts = [build_meeting(c, hubs, kb.places, kb.people, canon) for c in clusters]
+    drafts = [build_meeting(c, hubs, kb.places, kb.people, canon, groups) for c in clusters]
     ids = assign_ids(drafts)
     meetings = [replace(draft, id=ident) for draft, ident in zip(drafts, ids, strict=True)]
     owner = {id(item.facts): ident for members, ident in zip(clusters, ids, strict=True)
@@ -174,11 +193,13 @@ def group_articles(facts: Sequence[ArticleFacts], kb: KnowledgeBase,
 
 
 def _article_record(facts: ArticleFacts, owner: dict[int, str],
-                    near: dict[str, tuple[NearDuplicate, ...]]) -> ArticleRecord:
+                    near: dict[str, NearCopies]) -> ArticleRecord:
     article = facts.article
     ids = list(dict.fromkeys(owner[id(m)] for m in facts.meetings))
+    copies = near.get(article.id, NearCopies())
     return ArticleRecord(
         id=article.id, source_file=article.source_file, sha256=article.sha256,
         headline=article.headline, publisher=article.publisher, published=article.published,
-        meetings=tuple(ids), near_duplicates=near.get(article.id, ()),
-        encoding=article.encoding, rights=article.rights)
+        meetings=tuple(ids), near_duplicates=copies.listed,
+        encoding=article.encoding, rights=article.rights, copy_of=copies.copy_of,
+        near_copy_cluster=copies.cluster)

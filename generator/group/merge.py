@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
@@ -58,9 +59,10 @@ def merge_place(items: Sequence[Item], fmt: str) -> MeetingFacts | None:
     if not placed:
         return None
     votes = Counter(i.facts.location.city for i in placed if i.facts.location)
+    first = {id(item): n for n, item in enumerate(items)}  # not items.index: quadratic
     return max(placed, key=lambda i: (i.facts.place_rank,
                                       votes[i.facts.location.city if i.facts.location else ""],
-                                      -items.index(i))).facts
+                                      -first[id(i)])).facts
 
 
 def merge_setting(items: Sequence[Item]) -> tuple[str, str | None]:
@@ -75,22 +77,50 @@ def merge_setting(items: Sequence[Item]) -> tuple[str, str | None]:
     return setting, occasion
 
 
-def merge_quotes(items: Sequence[Item]) -> tuple[Quote, ...]:
+def merge_quotes(items: Sequence[Item], shown: Collection[str] | None = None,
+                 ) -> tuple[Quote, ...]:
     """Quotes of every report; near-identical wordings merge, listing every source and
-    keeping each other wording as a variant."""
-    merged: list[tuple[str, str | None, set[str], dict[str, str]]] = []
+    keeping each other wording as a variant.
+
+    Only the ``shown`` articles (all when None) are listed and give variants; the others,
+    near copies of them, are counted in ``copies`` (or, carrying a quote none of those
+    carries, the first of them is listed)."""
+    merged: list[_Merged] = []
+    exact: dict[str, _Merged] = {}  # a copy's quote is mostly word for word: no fuzzy match
     for item in sorted(items, key=lambda i: i.article):
+        listed = shown is None or item.article in shown
         for quote in item.facts.quotes:
-            match = next((m for m in merged if fuzz.ratio(m[0], quote.text) >= QUOTE_MATCH), None)
+            match = exact.get(quote.text) or next(
+                (m for m in merged if fuzz.ratio(m.text, quote.text) >= QUOTE_MATCH), None)
             if match is None:
-                merged.append((quote.text, quote.speaker, {item.article}, {}))
+                match = _Merged(quote.text, quote.speaker, set(), {}, set())
+                merged.append(match)
+            exact.setdefault(quote.text, match)
+            if not listed:
+                match.counted.add(item.article)
                 continue
-            match[2].add(item.article)
-            if _wording(quote.text) != _wording(match[0]):
-                match[3].setdefault(item.article, quote.text)
-    return tuple(sorted((Quote(text, speaker, tuple(sorted(sources)),
-                               tuple(QuoteVariant(t, a) for a, t in sorted(variants.items())))
-                         for text, speaker, sources, variants in merged), key=lambda q: q.text))
+            match.sources.add(item.article)
+            if _wording(quote.text) != _wording(match.text):
+                match.variants.setdefault(item.article, quote.text)
+    return tuple(sorted((m.quote() for m in merged), key=lambda q: q.text))
+
+
+@dataclass
+class _Merged:
+    """One quote as merged so far: its text and speaker (of the first source), the sources
+    listed, their other wordings and the near copies only counted."""
+
+    text: str
+    speaker: str | None
+    sources: set[str]
+    variants: dict[str, str]
+    counted: set[str]
+
+    def quote(self) -> Quote:
+        sources = self.sources or {min(self.counted)}
+        return Quote(self.text, self.speaker, tuple(sorted(sources)),
+                     tuple(QuoteVariant(t, a) for a, t in sorted(self.variants.items())),
+                     len(self.counted - sources))
 
 
 def _wording(text: str) -> str:
@@ -98,13 +128,20 @@ def _wording(text: str) -> str:
     return text.strip().rstrip(".,;:!?\"'’”").casefold()
 
 
-def merge_outcomes(items: Sequence[Item]) -> tuple[Evidence, ...]:
-    """Outcome sentences of every report, in source order; a sentence another source
-    already gave in other words (a copy or close paraphrase) is given once."""
+def merge_outcomes(items: Sequence[Item], shown: Collection[str] | None = None,
+                   ) -> tuple[Evidence, ...]:
+    """Outcome sentences of every report, in source order (the ``shown`` articles' first);
+    a sentence another source already gave in other words (a copy or close paraphrase) is
+    given once."""
     kept: list[Evidence] = []
+    seen: set[str] = set()  # texts already given: a copy's sentence, word for word
     every = sorted({e for i in items for e in i.facts.outcomes},
-                   key=lambda e: (e.article, e.line, e.text))
+                   key=lambda e: (shown is not None and e.article not in shown,
+                                  e.article, e.line, e.text))
     for outcome in every:
+        if outcome.text in seen:
+            continue
+        seen.add(outcome.text)
         if not any(fuzz.token_set_ratio(outcome.text, k.text) >= OUTCOME_MATCH for k in kept):
             kept.append(outcome)
     return tuple(kept)

@@ -18,21 +18,29 @@ paraphrases and a story copied into a longer page: 2-shingles over content words
 (function words dropped, words cut to a stem), compared by containment (the share of the
 smaller set found in the larger one). Rewording that keeps the facts but changes most
 phrases ("pledged" for "agreed", clauses moved) is beyond both signals.
+
+Near copies are kept as clusters, not as every pair: the pairs that pass link the sets into
+connected components, and a pair already in one component is never counted, so the first
+rows of a story's thousand copies join them all and the other rows count nothing. Counting
+every pair of 1,000 near-identical files took 30-44 s and 547 MB, and 20,000 ran out of
+24 GB; see ``generator.group.near_copies`` for what the records say of a cluster.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
+from generator.group.near_copies import KindLinks, near_copies
 from generator.ingest.shingles import MIN_CONTENT, Hashes, Sketch, sketch
-from generator.models import NearDuplicate, SourceArticle
+from generator.models import NearCopies, NearDuplicate, SourceArticle
 
 THRESHOLD = 0.3  # word Jaccard of a copy under another site's clutter, or lightly edited
 CONTAINMENT = 0.5  # half a short story's content shingles in a longer page: copied into it
@@ -42,14 +50,17 @@ SAMPLE = 2048  # rows the basis of the bounding product is fitted on
 COMMON = 0.02  # columns in more than this share of sets span that basis (the rest: residual)
 BLOCK = 512  # rows of one matrix product (bounds its memory: BLOCK x N float32)
 CHUNK = 1 << 16  # pairs whose bits are counted at once
+# rows of a block whose pairs are counted before the components are brought up to date: the
+# first rows of one story's 20,000 near copies count 32 x 20,000 pairs, and the rest none
+STEP = 32
 _EPSILON = 1e-9  # slack on bounds, so float rounding never prunes a pair that passes
 _MARGIN = 0.5  # shingles added to the bound beyond the proven rounding errors
 _UNIT = 2.0 ** -24  # float32 unit roundoff
 SEED = 0  # of the range finder: the same basis, so the same work, every run
-SIMILARITY_DIGITS = 3  # places a similarity is rounded to: stable bytes, enough to rank
 Ints = npt.NDArray[np.int64]
 Small = npt.NDArray[np.int32]
 Floats = npt.NDArray[np.float32]
+Floats64 = npt.NDArray[np.float64]
 Reals = npt.NDArray[np.floating[Any]]
 
 
@@ -250,8 +261,10 @@ def _folded(index: Overlaps, order: Ints, jaccard_test: bool) -> tuple[Reals, Re
     return rows.astype(kind), columns.astype(kind)
 
 
-def _bounded(index: Overlaps, jaccard_test: bool) -> Ints:
-    """Codes of the pairs whose upper bound on shared shingles reaches the threshold."""
+def _bounded(index: Overlaps, jaccard_test: bool, label: Ints) -> Iterator[tuple[Ints, Ints]]:
+    """The pairs ``(first < second)`` whose upper bound on shared shingles reaches the
+    threshold, a few rows at a time, leaving out each pair already in one component of
+    ``label`` (read afresh for every batch: the caller links the pairs that pass)."""
     n, sizes, counts = len(index), index.sizes, index.counts
     order, rows, ends = _windows(index, jaccard_test)
     first, second = np.divmod(index.pairs, n) if n else (index.pairs, index.pairs)
@@ -265,9 +278,11 @@ def _bounded(index: Overlaps, jaccard_test: bool) -> Ints:
     out = np.flatnonzero(~inside)
     one, other = first[out], second[out]
     bound = index.shared[out] + np.minimum(counts[one], counts[other])
-    found = [index.pairs[out[passes(bound, sizes[one], sizes[other])]]]
+    out = out[passes(bound, sizes[one], sizes[other])]
+    for start in range(0, len(out), CHUNK):
+        yield _apart(first[out[start:start + CHUNK]], second[out[start:start + CHUNK]], label)
     if not len(order):
-        return found[0]
+        return
     row_features, column_features = _folded(index, order, jaccard_test)
     low, high, shared = low[inside], high[inside], index.shared[inside]
     blocks = low // BLOCK
@@ -282,21 +297,82 @@ def _bounded(index: Overlaps, jaccard_test: bool) -> Ints:
                            out=space[:shape[0] * shape[1]].reshape(shape))
         at = np.flatnonzero(blocks == block)
         bounds[rank[low[at]] - rank[picked[0]], high[at] - start] += shared[at]
-        r, c = np.divmod(np.flatnonzero(bounds >= 0), bounds.shape[1])
-        keep = c + start > picked[r]
-        one, other = order[picked[r[keep]]], order[c[keep] + start]
-        found.append(np.minimum(one, other) * n + np.maximum(one, other))
-    return _counted(np.concatenate(found))[0]
+        columns = order[start:ends[block]]
+        for top in range(0, len(picked), STEP):
+            yield _block_pairs(bounds[top:top + STEP], picked[top:top + STEP], start, order,
+                               columns, label)
 
 
-def _matches(index: Overlaps, jaccard_test: bool) -> Ints:
-    """Codes of every pair passing the test, counted exactly among the bounded ones."""
-    codes = _bounded(index, jaccard_test)
-    n, sizes = len(index), index.sizes
-    first, second = np.divmod(codes, n) if n else (codes, codes)
-    shared = index.count(first, second)
-    passes = _jaccard_passes if jaccard_test else _containment_passes
-    return codes[passes(shared, sizes[first], sizes[second])]
+def _apart(first: Ints, second: Ints, label: Ints) -> tuple[Ints, Ints]:
+    """The pairs not yet in one component, smaller number first."""
+    keep = label[first] != label[second]
+    one, other = first[keep], second[keep]
+    return np.minimum(one, other), np.maximum(one, other)
+
+
+def _block_pairs(bounds: Reals, picked: Ints, start: int, order: Ints, columns: Ints,
+                 label: Ints) -> tuple[Ints, Ints]:
+    """The pairs of some rows of a block whose bound passes, but for those already in one
+    component (all of them, once near copies have joined: no pair of them is counted)."""
+    apart = label[order[picked]][:, None] != label[columns][None, :]
+    r, c = np.divmod(np.flatnonzero((bounds >= 0) & apart), bounds.shape[1])
+    keep = c + start > picked[r]
+    one, other = order[picked[r[keep]]], columns[c[keep]]
+    return np.minimum(one, other), np.maximum(one, other)
+
+
+def _join(label: Ints, first: Ints, second: Ints) -> None:
+    """Put each pair in one component: ``label`` (in place) gives every set the smallest
+    set of its component, linking roots by vectorised min-label steps and pointer jumps."""
+    while len(first):
+        low = np.minimum(label[first], label[second])
+        high = np.maximum(label[first], label[second])
+        apart = low != high
+        first, second, low, high = first[apart], second[apart], low[apart], high[apart]
+        np.minimum.at(label, high, low)
+        while True:
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label[:] = jumped
+
+
+def similarity(words: Overlaps, content: Overlaps, first: Ints, second: Ints) -> Floats64:
+    """The similarity of pairs of sets (``first <= second``; equal: a set with its copy):
+    word Jaccard or content containment, the larger, when either passes; else -1."""
+    shared_words = words.count(first, second)
+    shared_content = content.count(first, second)
+    same = first == second  # the rare shingles of a set with itself are all of them
+    shared_words[same], shared_content[same] = words.sizes[first[same]], content.sizes[
+        first[same]]
+    union = words.sizes[first] + words.sizes[second] - shared_words
+    word = np.where(union > 0, shared_words / np.maximum(union, 1), 0.0)
+    small = np.minimum(content.sizes[first], content.sizes[second])
+    contained = np.where(small >= MIN_CONTENT, shared_content / np.maximum(small, 1), 0.0)
+    passes = (word >= THRESHOLD) | (contained >= CONTAINMENT)  # the exact test
+    return np.where(passes, np.maximum(word, contained), -1.0)
+
+
+def _link(words: Overlaps, content: Overlaps, of: Ints) -> KindLinks:
+    """Components of the sets linked by pairs that pass either test; a pair already in one
+    component is not counted (so near copies cost about a row each, not a row each pair)."""
+    label = np.arange(len(words), dtype=np.int64)
+    found: list[tuple[Ints, Ints, Floats64]] = []
+    for index, jaccard_test in ((words, True), (content, False)):
+        passes = _jaccard_passes if jaccard_test else _containment_passes
+        for first, second in _bounded(index, jaccard_test, label):
+            # counted on this signal's shingles first: most bounded pairs fail, and counting
+            # both signals for each of them took 35 s of 50 at 20,000 articles
+            ok = passes(index.count(first, second), index.sizes[first], index.sizes[second])
+            first, second = first[ok], second[ok]
+            scores = similarity(words, content, first, second)
+            found.append((first, second, scores))
+            _join(label, first, second)
+    empty = np.zeros(0, dtype=np.int64)
+    return KindLinks(of, label, np.concatenate([empty, *(f[0] for f in found)]),
+                     np.concatenate([empty, *(f[1] for f in found)]),
+                     np.concatenate([empty.astype(np.float64), *(f[2] for f in found)]),
+                     words.sizes == 0)
 
 
 def _kinds(ids: Sequence[str], sketched: Mapping[str, Sketch]) -> tuple[list[Sketch], Ints]:
@@ -313,43 +389,20 @@ def _kinds(ids: Sequence[str], sketched: Mapping[str, Sketch]) -> tuple[list[Ske
     return kinds, of
 
 
-def _scored(words: Overlaps, content: Overlaps, first: Ints, second: Ints,
-            members: list[Ints]) -> list[tuple[int, int, float]]:
-    """The pairs of articles (both ways) of the pairs of sets that pass the exact test, with
-    their similarity; a set paired with itself (``first == second``) stands for its copies."""
-    shared_words = words.count(first, second)
-    shared_content = content.count(first, second)
-    same = first == second  # the rare shingles of a set with itself are all of them
-    shared_words[same], shared_content[same] = words.sizes[first[same]], content.sizes[
-        first[same]]
-    found: list[tuple[int, int, float]] = []
-    sizes, lengths = words.sizes.tolist(), content.sizes.tolist()
-    for i, j, w, c in zip(first.tolist(), second.tolist(), shared_words.tolist(),
-                          shared_content.tolist(), strict=True):
-        union = sizes[i] + sizes[j] - w
-        word = w / union if union else 0.0
-        small = min(lengths[i], lengths[j])
-        contained = c / small if small >= MIN_CONTENT else 0.0
-        if word >= THRESHOLD or contained >= CONTAINMENT:  # the exact test
-            similarity = round(max(word, contained), SIMILARITY_DIGITS)
-            found += [(a, b, similarity) for a in members[i].tolist()
-                      for b in members[j].tolist() if a != b and (i != j or a < b)]
-    return found + [(b, a, similarity) for a, b, similarity in found]
-
-
-def find_near_duplicates(articles: Sequence[SourceArticle],
-                         sketches: Mapping[str, Sketch] | None = None,
-                         ) -> dict[str, tuple[NearDuplicate, ...]]:
-    """Near duplicates of each article.
+def find_near_copies(articles: Sequence[SourceArticle],
+                     sketches: Mapping[str, Sketch] | None = None) -> dict[str, NearCopies]:
+    """Clusters of near copies, and what each article's record says of them.
 
     Args:
         articles: the articles to compare.
         sketches: already computed sketches by article id (computed here when missing).
 
     Returns:
-        For every article id, the other articles similar enough, sorted by id: Jaccard over
-        word 2-shingles of at least ``THRESHOLD``, or containment of content-word shingles
-        of at least ``CONTAINMENT``; the similarity is the larger, rounded to
+        For every article id, its cluster, closest original and listed near copies (see
+        ``generator.group.near_copies``). Two articles are near copies when the Jaccard
+        similarity of their word 2-shingles reaches ``THRESHOLD`` or the containment of
+        their content-word shingles reaches ``CONTAINMENT``; a cluster holds the articles
+        linked by such pairs; a similarity is the larger, rounded to
         ``SIMILARITY_DIGITS`` places.
     """
     # One BLAS thread when this process runs other threads (the live preview's server and
@@ -358,23 +411,33 @@ def find_near_duplicates(articles: Sequence[SourceArticle],
     # at 10,000 articles).
     threads = 1 if threading.active_count() > 1 else None
     with threadpool_limits(limits=threads, user_api="blas"):
+        return _near_copies(articles, sketches or {})
+
+
+def find_near_duplicates(articles: Sequence[SourceArticle],
+                         sketches: Mapping[str, Sketch] | None = None,
+                         ) -> dict[str, tuple[NearDuplicate, ...]]:
+    """The near copies each article's record lists, sorted by id: in a cluster of at most
+    ``ALL_PAIRS`` articles every other member similar enough, in a larger one at most
+    ``NEAR_LISTED`` (see :func:`find_near_copies`)."""
+    threads = 1 if threading.active_count() > 1 else None
+    with threadpool_limits(limits=threads, user_api="blas"):
         return _near_duplicates(articles, sketches or {})
 
 
 def _near_duplicates(articles: Sequence[SourceArticle], known: Mapping[str, Sketch],
                      ) -> dict[str, tuple[NearDuplicate, ...]]:
+    return {key: found.listed for key, found in _near_copies(articles, known).items()}
+
+
+def _near_copies(articles: Sequence[SourceArticle], known: Mapping[str, Sketch],
+                 ) -> dict[str, NearCopies]:
     sketched = {a.id: known.get(a.id) or sketch(a) for a in articles}
+    published = {a.id: a.published for a in articles}
     ids = sorted(sketched)
     kinds, of = _kinds(ids, sketched)
-    grouped = np.argsort(of, kind="stable")  # the articles of each kind, in id order
-    members = np.split(grouped, np.searchsorted(of[grouped], np.arange(1, len(kinds))))
     words = overlaps([kind.word_array() for kind in kinds])
     content = overlaps([kind.content_array() for kind in kinds])
-    codes = np.union1d(_matches(words, True), _matches(content, False))
-    first, second = np.divmod(codes, len(kinds)) if kinds else (codes, codes)
-    copies = np.flatnonzero(np.bincount(of, minlength=len(kinds)) > 1)
-    near: dict[int, list[NearDuplicate]] = {}
-    for a, b, similarity in sorted(_scored(words, content, np.r_[first, copies],
-                                           np.r_[second, copies], members)):
-        near.setdefault(a, []).append(NearDuplicate(ids[b], similarity))
-    return {key: tuple(near.get(number, ())) for number, key in enumerate(ids)}
+    links = _link(words, content, of)
+    return near_copies(ids, [published[key] for key in ids], links,
+                       partial(similarity, words, content))

@@ -17,6 +17,7 @@ from generator.models import (
     Evidence,
     Location,
     MeetingRecord,
+    NearCopyCluster,
     NearDuplicate,
     Participant,
     Quote,
@@ -57,6 +58,8 @@ def _quote(quote: Quote) -> dict[str, Any]:
                               "sources": sorted(set(quote.sources))}
     if quote.variants:  # left out when there is only one wording, to keep records short
         fields["variants"] = [{"text": v.text, "source": v.source} for v in quote.variants]
+    if quote.copies:  # left out when every source is listed
+        fields["copies"] = quote.copies
     return fields
 
 
@@ -69,6 +72,10 @@ def article_to_fields(record: ArticleRecord) -> dict[str, Any]:
         "near_duplicates": [{"id": d.id, "similarity": float(d.similarity)}
                             for d in sorted(record.near_duplicates, key=lambda d: d.id)],
         "encoding": record.encoding, "rights": record.rights,
+        "copy_of": None if record.copy_of is None else {
+            "id": record.copy_of.id, "similarity": float(record.copy_of.similarity)},
+        "near_copy_cluster": None if record.near_copy_cluster is None else {
+            "id": record.near_copy_cluster.id, "size": record.near_copy_cluster.size},
     }
 
 
@@ -93,7 +100,7 @@ def meeting_from_fields(fields: dict[str, Any], body: str = "") -> MeetingRecord
         topics=tuple(sorted(set(fields["topics"]))), sources=tuple(sorted(set(fields["sources"]))),
         quotes=tuple(Quote(q["text"], q["speaker"], tuple(sorted(set(q["sources"]))),
                            tuple(QuoteVariant(v["text"], v["source"])
-                                 for v in q.get("variants") or ()))
+                                 for v in q.get("variants") or ()), q.get("copies") or 0)
                      for q in fields["quotes"]),
         outcomes=_to_evidence(fields["outcomes"]), evidence=_to_evidence(fields["evidence"]),
         duration_minutes=fields.get("duration_minutes"),
@@ -110,7 +117,17 @@ def article_from_fields(fields: dict[str, Any], body: str = "") -> ArticleRecord
         near_duplicates=tuple(NearDuplicate(d["id"], d["similarity"]) for d in
                               sorted(fields["near_duplicates"], key=lambda d: d["id"])),
         encoding=fields["encoding"], rights=fields["rights"], body=body,
+        copy_of=_near(fields.get("copy_of")), near_copy_cluster=_cluster(fields.get(
+            "near_copy_cluster")),
     )
+
+
+def _near(value: dict[str, Any] | None) -> NearDuplicate | None:
+    return None if value is None else NearDuplicate(value["id"], value["similarity"])
+
+
+def _cluster(value: dict[str, Any] | None) -> NearCopyCluster | None:
+    return None if value is None else NearCopyCluster(value["id"], value["size"])
 
 
 def record_text(fields: dict[str, Any], body: str) -> str:

@@ -182,7 +182,9 @@ def _references(record: ParsedRecord) -> list[tuple[str, str, str]]:
                    for j, v in enumerate(q["variants"])])
     return ([(f"meetings[{i}]", m, "meetings") for i, m in enumerate(fields["meetings"])]
             + [(f"near_duplicates[{i}].id", d["id"], "articles")
-               for i, d in enumerate(fields["near_duplicates"])])
+               for i, d in enumerate(fields["near_duplicates"])]
+            + [(f"{key}.id", fields[key]["id"], "articles")
+               for key in ("copy_of", "near_copy_cluster") if fields.get(key)])
 
 
 def check_content(content: Path, taxonomy_ids: frozenset[str]) -> tuple[Problem, ...]:

@@ -246,6 +246,24 @@ def minutes(reader: NodeReader, node: Node, where: str, mark: Any) -> Any:
     return reader.report(mark, where, f"expected a number of minutes, got {describe(node)}")
 
 
+def count(reader: NodeReader, node: Node, where: str, mark: Any) -> Any:
+    """A whole number from 0 up."""
+    value = _number(reader, node, where, mark, "a whole number")
+    if value is INVALID or (isinstance(value, int) and not isinstance(value, bool)
+                            and value >= 0):
+        return value
+    return reader.report(mark, where, f"expected a whole number, got {describe(node)}")
+
+
+def nullable(item: Parser) -> Parser:
+    """Null, or a value that passes ``item``."""
+    def parse(reader: NodeReader, node: Node, where: str, mark: Any) -> Any:
+        if isinstance(node, ScalarNode) and node.tag == TAG + "null":
+            return None
+        return item(reader, node, where, mark)
+    return parse
+
+
 def list_of(item: Parser) -> Parser:
     """A list whose items all pass ``item``; positions recorded as ``where[i]``."""
     def parse(reader: NodeReader, node: Node, where: str, mark: Any) -> Any:
@@ -319,7 +337,10 @@ VARIANT = mapping((Field("text", text()),
                    Field("source", pattern(ARTICLE_ID, "an article id"))))
 QUOTE = mapping((Field("text", text()), Field("speaker", text(True), False),
                  Field("sources", list_of(pattern(ARTICLE_ID, "an article id")), False, list),
-                 Field("variants", list_of(VARIANT), False, list)))
+                 Field("variants", list_of(VARIANT), False, list),
+                 Field("copies", count, False, 0)))
+NEAR_DUPLICATE = mapping((Field("id", pattern(ARTICLE_ID, "an article id")),
+                          Field("similarity", similarity)))
 LOCATION = mapping((Field("city", text()), Field("country", country(False))))
 
 
@@ -346,10 +367,11 @@ ARTICLE = mapping((
     Field("headline", text(True)), Field("publisher", text(True)),
     Field("published", date_value),
     Field("meetings", list_of(pattern(MEETING_ID, "a meeting id"))),
-    Field("near_duplicates", list_of(mapping((
-        Field("id", pattern(ARTICLE_ID, "an article id")), Field("similarity", similarity)))),
-        False, list),
+    Field("near_duplicates", list_of(NEAR_DUPLICATE), False, list),
     Field("encoding", text(), False, "utf-8"), Field("rights", text(True), False),
+    Field("copy_of", nullable(NEAR_DUPLICATE), False),
+    Field("near_copy_cluster", nullable(mapping((
+        Field("id", pattern(ARTICLE_ID, "an article id")), Field("size", count)))), False),
 ))
 SCHEMAS = {"meetings": MEETING, "articles": ARTICLE}
 

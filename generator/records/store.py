@@ -25,6 +25,7 @@ from generator.records.fields import (
 )
 from generator.records.load import (
     KINDS,
+    MAX_FILE_BYTES,
     check_content,
     load_corpus,
     read_record_file,
@@ -88,6 +89,9 @@ class SaveReport:
     renamed: tuple[tuple[str, str], ...]
     kept_records: tuple[Problem, ...] = ()
     problems: tuple[Problem, ...] = ()
+    # records not written: their loader would refuse them (the ingest reports them with the
+    # articles it skipped, and fails)
+    refused: tuple[Problem, ...] = ()
 
     def messages(self) -> tuple[str, ...]:
         """Lines to show a person: problems, conflicts, kept records, kept edits, renames."""
@@ -213,10 +217,12 @@ def save_ingest(content: Path, meetings: Sequence[MeetingRecord],
     return report
 
 
-def _texts(content: Path, plan: Plan, found: _Found) -> tuple[list[tuple[Output, Path, Rendered]],
-                                                            States]:
+def _texts(content: Path, plan: Plan, found: _Found, refused: list[Problem],
+           ) -> tuple[list[tuple[Output, Path, Rendered]], States]:
     """Each output's path and rendered text, and the states to keep once they are written:
-    theirs, and those of records left as they are (unless their file is gone)."""
+    theirs, and those of records left as they are (unless their file is gone). A text
+    longer than its loader reads is not written (its file and state stay as they were)
+    and is reported in ``refused``: ingest never writes a record it would then refuse."""
     states: States = {kind: {} for kind in KINDS}
     for kind, key in found.digests:
         if key in found.states[kind]:
@@ -227,6 +233,12 @@ def _texts(content: Path, plan: Plan, found: _Found) -> tuple[list[tuple[Output,
     texts = []
     for job, rendered in zip(jobs, texts_of(jobs), strict=True):
         output = job.output
+        size = len(rendered.text.encode("utf-8"))
+        if size > MAX_FILE_BYTES:
+            refused.append(Problem(str(job.path), f"not saved: the record would be {size:,} "
+                                   f"bytes, more than the {MAX_FILE_BYTES:,} a record may "
+                                   f"have; its {output.kind[:-1]} is left out of this ingest"))
+            continue
         states[output.kind][output.id] = new_state(
             output, rendered.text, found.digests.get((output.kind, output.id)),
             job.before.state if job.before else None)
@@ -241,7 +253,8 @@ def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
     written, unchanged = [], 0
     kept_edits: list[Problem] = []
     conflicts: list[Problem] = []
-    texts, states = _texts(content, plan, found)
+    refused: list[Problem] = []
+    texts, states = _texts(content, plan, found, refused)
     with BatchWrite() as batch:  # every file written, then renamed in this order
         # the states first: a crash part way through the records leaves states that still
         # describe the old files not yet replaced (see generator.records.state)
@@ -272,4 +285,5 @@ def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
         problems.append(Problem(record.path, "not updated by ingest until its problems are fixed"))
     return SaveReport(tuple(sorted(written)), unchanged, sorted_problems(kept_edits),
                       sorted_problems(conflicts), tuple(sorted(removed)), plan.renamed,
-                      sorted_problems(kept_records), sorted_problems(problems))
+                      sorted_problems(kept_records), sorted_problems(problems),
+                      sorted_problems(refused))

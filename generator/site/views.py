@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from typing import cast
 
+from generator.group.copies import shown_and_counted
 from generator.knowledge.countries import english_name
 from generator.models import (
     ArticleRecord,
@@ -145,17 +146,26 @@ def evidence_order(ev: Evidence) -> tuple[str, int, str, str]:
 
 def source_views(record: MeetingRecord, articles: dict[str, ArticleRecord],
                  text_pages: Collection[str]) -> tuple[SourceView, ...]:
-    """A meeting's sources numbered by id, with their paraphrases and full-text pages."""
+    """A meeting's sources numbered by id, with their paraphrases and full-text pages.
+
+    Of one story's near copies, the first few are listed (``generator.group.copies``) and
+    the rest counted once, under the first ("and 297 near copies"), not listed each."""
     def label(key: str) -> str:
         found = articles.get(key)
         return (found.headline or found.id) if found is not None else key
 
+    def cluster_of(key: str) -> str | None:
+        found = articles.get(key)
+        return found.near_copy_cluster.id if found and found.near_copy_cluster else None
+
+    shown, counted = shown_and_counted(record.sources, cluster_of)
     return tuple(
         SourceView(n, sid, articles.get(sid), tuple(
             (d.id, label(d.id), d.similarity)
             for d in sorted(articles[sid].near_duplicates, key=lambda d: d.id)
-        ) if sid in articles else (), article_slug(sid) if sid in text_pages else None)
-        for n, sid in enumerate(sorted(set(record.sources)), start=1))
+        ) if sid in articles else (), article_slug(sid) if sid in text_pages else None,
+            tuple(counted.get(sid, ())))
+        for n, sid in enumerate(shown, start=1))
 
 
 def meeting_view(record: MeetingRecord, articles: dict[str, ArticleRecord],

@@ -81,6 +81,7 @@ class SourceView:
     article: ArticleRecord | None
     paraphrases: tuple[tuple[str, str, float], ...]  # (id, label, similarity)
     text_page: str | None = None  # the article's full-text page, when the site has one
+    copies: tuple[str, ...] = ()  # its near copies that are counted here, not listed
 
 
 @dataclass(frozen=True)
@@ -124,10 +125,14 @@ class MeetingView:
     next: MeetingLink | None = None
 
     def cite(self, article_id: str) -> str:
-        """How evidence from ``article_id`` is cited on this page: ``source 2`` or the id."""
+        """How evidence from ``article_id`` is cited on this page: ``source 2``, ``a near
+        copy of source 2`` (one counted, not listed) or the id."""
         for source in self.sources:
             if source.id == article_id:
                 return f"source {source.number}"
+        for source in self.sources:
+            if article_id in source.copies:
+                return f"a near copy of source {source.number}"
         return article_id
 
     def fact_evidence(self, field: str) -> tuple[Evidence, ...]:
