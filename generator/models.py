@@ -172,8 +172,9 @@ class NearCopies:
     Attributes:
         cluster: its cluster (None when it has no near copy).
         copy_of: its closest original: the cluster's original when the two are similar
-            enough, else the most similar member it was compared with (None for the
-            original itself and for an article with no near copy).
+            enough, else a member one link nearer the original (following ``copy_of``
+            always ends at the original); None for the original itself and for an article
+            with no near copy.
         listed: the near copies its record lists, at most ``NEAR_LISTED`` of them.
     """
 

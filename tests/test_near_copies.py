@@ -105,3 +105,37 @@ def test_ingest_never_writes_a_record_its_loader_refuses(tmp_path: Path,
                                "out of this ingest") for p in refused
                if "/meetings/" in p.path)
     assert sorted((content / "articles").glob("*.md"))
+
+
+def test_copies_drifting_from_the_original_lead_back_to_it() -> None:
+    """A story edited step by step: each text passes only beside the next, so most copies
+    do not pass beside the original. Following ``copy_of`` from any copy ends at the
+    cluster's original, never in a loop of copies naming each other."""
+    import datetime as dt
+
+    import numpy as np
+
+    from generator.group.near_copies import KindLinks, near_copies
+
+    count = 30  # above the size whose every pair is listed
+    ids = [f"a{number:03d}" for number in range(count)]
+    chain = np.arange(count - 1, dtype=np.int64)
+    scores = np.full(count - 1, 0.8)
+    scores[[5, 17]] = 0.95  # two middle pairs closer to each other than to anything else
+    links = KindLinks(of=np.arange(count, dtype=np.int64), label=np.zeros(count, np.int64),
+                      first=chain, second=chain + 1, scores=scores,
+                      empty=np.zeros(count, np.bool_))
+
+    def similarity(one: np.ndarray, other: np.ndarray) -> np.ndarray:
+        adjacent = scores[np.minimum(one, count - 2)]
+        return np.where(one == other, 1.0, np.where(other - one == 1, adjacent, -1.0))
+
+    published = [dt.date(2024, 1, 1) + dt.timedelta(days=number) for number in range(count)]
+    found = near_copies(ids, published, links, similarity)
+    for start in ids[1:]:
+        seen, here = set(), start
+        while found[here].copy_of is not None:
+            assert here not in seen, f"{start}: copy_of loops at {here}"
+            seen.add(here)
+            here = found[here].copy_of.id
+        assert here == "a000" == found[start].cluster.id

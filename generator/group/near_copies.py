@@ -68,16 +68,35 @@ def _clusters(links: KindLinks) -> list[Ints]:
     return [order[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True) if e - s > 1]
 
 
-def _closest_kinds(links: KindLinks) -> dict[int, tuple[int, float]]:
-    """Each linked kind's most similar kind among the pairs found (then the lower one)."""
-    kind = np.r_[links.first, links.second]
-    other = np.r_[links.second, links.first]
-    scores = np.r_[links.scores, links.scores]
-    order = np.lexsort((other, -scores, kind))
-    kind, other, scores = kind[order], other[order], scores[order]
-    head = np.flatnonzero(np.r_[True, kind[1:] != kind[:-1]]) if len(kind) else kind
-    return {k: (o, s) for k, o, s in zip(kind[head].tolist(), other[head].tolist(),
-                                         scores[head].tolist(), strict=True)}
+def _neighbours(links: KindLinks) -> dict[int, list[tuple[int, float]]]:
+    """Each linked kind's neighbours among the pairs found, with their similarity."""
+    out: dict[int, list[tuple[int, float]]] = {}
+    for a, b, score in zip(links.first.tolist(), links.second.tolist(), links.scores.tolist(),
+                           strict=True):
+        out.setdefault(a, []).append((b, score))
+        out.setdefault(b, []).append((a, score))
+    for near in out.values():
+        near.sort(key=lambda n: (-n[1], n[0]))
+    return out
+
+
+def _towards(base: int, neighbours: dict[int, list[tuple[int, float]]],
+             ) -> dict[int, tuple[int, float]]:
+    """Each kind of ``base``'s component, its neighbour one link nearer ``base`` (breadth
+    first, the most similar neighbour first): following it always ends at ``base``, so no
+    two copies name each other as their original."""
+    parent: dict[int, tuple[int, float]] = {}
+    seen, frontier = {base}, [base]
+    while frontier:
+        following: list[int] = []
+        for kind in frontier:
+            for other, score in neighbours.get(kind, ()):
+                if other not in seen:
+                    seen.add(other)
+                    parent[other] = (kind, score)
+                    following.append(other)
+        frontier = following
+    return parent
 
 
 def near_copies(ids: Sequence[str], published: Sequence[dt.date | None], links: KindLinks,
@@ -92,7 +111,7 @@ def near_copies(ids: Sequence[str], published: Sequence[dt.date | None], links: 
     """
     found = {key: NearCopies() for key in ids}
     small: list[tuple[list[int], NearCopyCluster]] = []
-    closest: dict[int, tuple[int, float]] | None = None
+    neighbours: dict[int, list[tuple[int, float]]] | None = None
     for members in _clusters(links):
         original = min(members.tolist(), key=lambda a: (published[a] is None,
                                                         published[a] or dt.date.min, ids[a]))
@@ -100,8 +119,8 @@ def near_copies(ids: Sequence[str], published: Sequence[dt.date | None], links: 
         if len(members) <= ALL_PAIRS:
             small.append((members.tolist(), cluster))
             continue
-        closest = _closest_kinds(links) if closest is None else closest
-        found.update(_large(members, original, cluster, ids, links, similarity, closest))
+        neighbours = _neighbours(links) if neighbours is None else neighbours
+        found.update(_large(members, original, cluster, ids, links, similarity, neighbours))
     found.update(_small(small, ids, links, similarity))
     return found
 
@@ -132,13 +151,14 @@ def _small(clusters: list[tuple[list[int], NearCopyCluster]], ids: Sequence[str]
 
 
 def _large(members: Ints, original: int, cluster: NearCopyCluster, ids: Sequence[str],
-           links: KindLinks, similarity: Similarity, closest: dict[int, tuple[int, float]],
-           ) -> dict[str, NearCopies]:
+           links: KindLinks, similarity: Similarity,
+           neighbours: dict[int, list[tuple[int, float]]]) -> dict[str, NearCopies]:
     """A large cluster: each member is compared with the original only. The original lists
-    its ``NEAR_LISTED`` closest copies; a copy its original when the two pass, else its
-    closest kind's first article (an identical copy's first, when it has one)."""
+    its ``NEAR_LISTED`` closest copies; a copy its original when the two pass, else the first
+    article of an identical copy, else of the kind one link nearer the original."""
     kinds = links.of[members]
-    base = links.of[original]
+    base = int(links.of[original])
+    parent = _towards(base, neighbours)
     scores = similarity(np.minimum(kinds, base), np.maximum(kinds, base)).tolist()
     first: dict[int, int] = {}  # the first article of each kind
     for a, kind in zip(members.tolist(), kinds.tolist(), strict=True):
@@ -154,7 +174,7 @@ def _large(members: Ints, original: int, cluster: NearCopyCluster, ids: Sequence
         elif first[kind] != a:
             copy_of = NearDuplicate(ids[first[kind]], 1.0)
         else:
-            other, other_score = closest[kind]
+            other, other_score = parent[kind]
             copy_of = NearDuplicate(ids[first[other]], _rounded(other_score))
         out[ids[a]] = NearCopies(cluster, copy_of, (copy_of,))
     listed = sorted(copies, key=lambda d: (-d.similarity, d.id))[:NEAR_LISTED]
