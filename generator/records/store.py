@@ -10,7 +10,7 @@ against the schema (``generator.records.schema``); one bad file is reported and 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ from generator.records.state import (
     ledger_text,
     new_state,
     read_states,
+    rebuilt_state,
 )
 from generator.records.text import Job, Rendered, texts_of
 from generator.support.cache import (
@@ -88,12 +89,13 @@ class SaveReport:
     renamed: tuple[tuple[str, str], ...]
     kept_records: tuple[Problem, ...] = ()
     problems: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()  # state files found damaged, and rebuilt
 
     def messages(self) -> tuple[str, ...]:
         """Lines to show a person: problems, conflicts, kept records, kept edits, renames."""
         notes = (*self.problems, *self.conflicts, *self.kept_records, *self.kept_edits)
         renames = (f"meeting {old} saved as {new}" for old, new in self.renamed)
-        return (*(str(note) for note in notes), *renames)
+        return (*self.notes, *(str(note) for note in notes), *renames)
 
 
 # -- files --------------------------------------------------------------------------------
@@ -144,11 +146,15 @@ class _Found:
     digests: dict[tuple[str, str], str | None]  # sha256 of each record file's bytes
     canonical: set[tuple[str, str]]  # records whose files render their fields exactly
     states: States  # as read, with ``_written`` and ``_previous``
+    notes: list[str] = field(default_factory=list)  # damaged state files, rebuilt
 
 
 def _existing(content: Path, memo: RecordMemos) -> _Found:
-    states = read_states(content)
+    states, damage = read_states(content)
     found = _Found({}, {}, {}, set(), states)
+    if damage is not None:
+        found.notes.append(f"{ledger_path(content)}: damaged ({damage}); "
+                           "rebuilt from the records")
     for kind in KINDS:
         found.existing[kind], found.parsed[kind] = {}, {}
         for path in record_files(content, kind):
@@ -156,6 +162,8 @@ def _existing(content: Path, memo: RecordMemos) -> _Found:
             if read.canonical:
                 found.canonical.add((kind, path.stem))
             found.digests[kind, path.stem] = read.digest
+            if damage is not None and read.fields is not None:
+                states[kind][path.stem] = rebuilt_state(read.fields, read.digest)
             state = effective_state(states[kind].get(path.stem), path, read.digest)
             found.existing[kind][path.stem] = Existing(path.stem, read.fields, read.record.body,
                                                        state)
@@ -272,4 +280,5 @@ def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
         problems.append(Problem(record.path, "not updated by ingest until its problems are fixed"))
     return SaveReport(tuple(sorted(written)), unchanged, sorted_problems(kept_edits),
                       sorted_problems(conflicts), tuple(sorted(removed)), plan.renamed,
-                      sorted_problems(kept_records), sorted_problems(problems))
+                      sorted_problems(kept_records), sorted_problems(problems),
+                      tuple(found.notes))

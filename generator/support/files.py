@@ -4,9 +4,11 @@ still the one seen)."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 Identity = tuple[int, int, int, int]  # inode, size, mtime_ns, ctime_ns
 
@@ -19,6 +21,28 @@ def file_identity(path: Path | str) -> Identity | None:
     except OSError:
         return None
     return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def read_json(path: Path) -> tuple[Any, str | None]:
+    """The data of a JSON file this program wrote, and why it is damaged (None when it is
+    not): ``(None, None)`` when there is no such file. Damage is anything but valid UTF-8
+    JSON of bounded depth: empty, cut short, garbage, nested too deeply."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, None
+    except OSError as err:
+        return None, f"cannot read: {err.strerror}"
+    if not raw.strip():
+        return None, "empty"
+    try:
+        return json.loads(raw.decode("utf-8")), None
+    except UnicodeDecodeError:
+        return None, "not UTF-8 text"
+    except RecursionError:
+        return None, "nested too deeply"
+    except ValueError as err:
+        return None, f"not JSON: {err}"
 
 
 def atomic_write(path: Path, data: str | bytes, *, durable: bool = True) -> bool:
