@@ -94,8 +94,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             raise PluginError("briefing: " + "\n".join(str(p) for p in err.problems)) from err
         self.pages = result.pages
         self.problems = (*report.skipped, *result.problems)
-        for note in report.notes:
-            log.warning(note)
         for problem in self.problems:
             log.warning(str(problem))
         if self.preview is not None:
