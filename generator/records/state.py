@@ -89,21 +89,29 @@ def digest(path: Path) -> str | None:
 
 
 def effective_state(state: dict[str, Any] | None, path: Path,
-                    current: str | None = None) -> dict[str, Any] | None:
+                    current: str | None = None,
+                    fields: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """What ingest generated for the record file as it is now (``current``: the sha256 of
-    its bytes, when already known).
+    its bytes, when already known; ``fields``: its fields, when it could be read).
 
     A state is written just before its record file. If ingest was killed between the two
     writes, the record file is still the one the previous state describes (its digest is
-    kept under ``_previous``), and that state is the one to merge against; otherwise the
-    file is the one written last, possibly edited by a person since.
+    kept under ``_previous``), and that state is the one to merge against. A file that is
+    neither (a person changed it since) may still be the old one, edited after such a
+    crash: each of its fields that equals the previous state's value is taken as generated
+    then, so that only a value that is neither the previous nor the new generated one
+    counts as a person's edit.
     """
     if state is None:
         return None
     previous = state.get(PREVIOUS)
-    if isinstance(previous, dict) and state.get(WRITTEN) != previous.get(WRITTEN) and \
-            previous.get(WRITTEN) == (current if current is not None else digest(path)):
-        state = previous
+    if isinstance(previous, dict) and state.get(WRITTEN) != previous.get(WRITTEN):
+        now = current if current is not None else digest(path)
+        if previous.get(WRITTEN) == now:
+            state = previous
+        elif now != state.get(WRITTEN) and fields is not None:
+            state = {**state, **{name: previous[name] for name, value in fields.items()
+                                 if name in previous and previous[name] == value}}
     return {key: value for key, value in state.items() if key not in (WRITTEN, PREVIOUS)}
 
 

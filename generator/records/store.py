@@ -164,7 +164,8 @@ def _existing(content: Path, memo: RecordMemos) -> _Found:
             found.digests[kind, path.stem] = read.digest
             if damage is not None and read.fields is not None:
                 states[kind][path.stem] = rebuilt_state(read.fields, read.digest)
-            state = effective_state(states[kind].get(path.stem), path, read.digest)
+            state = effective_state(states[kind].get(path.stem), path, read.digest,
+                                    read.fields)
             found.existing[kind][path.stem] = Existing(path.stem, read.fields, read.record.body,
                                                        state)
             found.parsed[kind][path.stem] = read.record
