@@ -187,17 +187,15 @@ def evaluate(gold: Path, articles: Path) -> evaluate_mod.Evaluation:
     Raises:
         BriefingError: the gold file cannot be read.
     """
-    import yaml
-
     from generator import evaluate as evaluate_mod
 
     try:
-        annotations = yaml.safe_load(gold.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        text = gold.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
         raise BriefingError([Problem(str(gold), f"cannot read gold annotations: {err}")]) from err
-    if not isinstance(annotations, dict) or not {"articles", "meetings"} <= set(annotations):
-        raise BriefingError([Problem(str(gold), "gold annotations need `articles` and "
-                                                "`meetings` lists")])
+    annotations, wrong = evaluate_mod.load_gold(gold, text)
+    if wrong:
+        raise BriefingError([Problem(str(gold), message, line) for line, message in wrong])
     with tempfile.TemporaryDirectory(prefix="briefing-eval-") as scratch:
         content = Path(scratch) / "content"
         ingest(articles, content, force=True)

@@ -60,6 +60,17 @@ def scan_seeds(seeds: Path, root: Path | None = None,
     return files, problems
 
 
+def ignored_folders(seeds: Path, root: Path | None = None) -> list[str]:
+    """A line for each folder inside ``seeds`` (but hidden ones, and those named like an
+    article file, which are skipped as such): only the files directly in the seeds folder
+    are articles, since ids are file names, which need not be unique across folders."""
+    return [f"{shown_path(path, root)}: a folder inside the seeds folder; its files are not "
+            "ingested (move them into the seeds folder to ingest them)"
+            for path in sorted(seeds.iterdir())
+            if path.is_dir() and not path.is_symlink() and not path.name.startswith(".")
+            and path.suffix.lower() not in ARTICLE_SUFFIXES]
+
+
 def unreadable(path: Path, max_bytes: int) -> str | None:
     """Why a file cannot be read as an article (a link, not a regular file, too large), or
     None."""

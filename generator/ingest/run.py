@@ -21,6 +21,7 @@ from generator.errors import BriefingError
 from generator.ingest.inputs import (
     FileDigests,
     Inputs,
+    ignored_folders,
     remove_stale_temps,
     scan_seeds,
     shown_path,
@@ -95,7 +96,7 @@ def survey(seeds: Path, content: Path, root: Path | None) -> IngestRun:
         BriefingError: the settings cannot be used.
     """
     limits = load_limits(content)
-    notes: list[str] = []
+    notes = ignored_folders(seeds, root)
     files, unreadable = scan_seeds(seeds, root, limits.max_article_bytes)
     code = package_version()
     inputs = take_inputs(code, files, unreadable, content,

@@ -245,6 +245,14 @@ def _texts(content: Path, plan: Plan, found: _Found) -> tuple[list[tuple[Output,
     return texts, states
 
 
+def _sources_of(output: Output) -> str:
+    """What to delete so that ingest no longer makes a record."""
+    if output.kind == "articles":
+        return f"its article file {output.fields.get('source_file')}"
+    sources = output.fields.get("sources") or []
+    return f"its articles ({', '.join(sources)}) from the seeds" if sources else "its articles"
+
+
 def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
            memo: RecordMemos) -> SaveReport:
     written, unchanged = [], 0
@@ -268,6 +276,10 @@ def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
                 unchanged += 1
             kept_edits += rendered.kept
             conflicts += rendered.conflicts
+            if (output.kind, output.id) not in found.digests and \
+                    output.id in found.states[output.kind]:
+                found.notes.append(f"{path}: was deleted; written again from its sources "
+                                   f"(delete {_sources_of(output)} to drop it)")
     removed = []
     for kind, key in plan.removals:
         (content / kind / f"{key}.md").unlink(missing_ok=True)
