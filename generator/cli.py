@@ -44,10 +44,13 @@ def ingest(seeds: Path, content: Path, force: bool, wait: float | None) -> None:
     """Read every article in SEEDS and write records into CONTENT.
 
     Analyst edits to records are kept; a field a person edited whose source
-    value changed since is reported. A file that cannot be read (empty, binary,
-    a link, too large) or whose extraction fails is skipped with `path: reason`;
-    the rest are ingested. The last line on stdout sums the run up. Exits 1 when
-    any article was skipped or another ingest holds CONTENT.
+    value changed since is reported. Paths in records are relative to the
+    project root (the nearest folder holding mkdocs.yml, from CONTENT upward,
+    else the folder holding CONTENT), whatever the working folder. A file that
+    cannot be read (empty, binary, a link, too large) or whose extraction fails
+    is skipped with `path: reason`; the rest are ingested. The last line on
+    stdout sums the run up. Exits 1 when any article was skipped or another
+    ingest holds CONTENT.
 
     \b
     Example:
@@ -55,10 +58,9 @@ def ingest(seeds: Path, content: Path, force: bool, wait: float | None) -> None:
     """
     if not seeds.is_dir():
         raise click.UsageError(f"{seeds}: no such folder of articles")
-    report = pipeline.ingest(seeds, content, Path.cwd(), force=force, lock_seconds=wait)
-    if report.save is not None:
-        for line in report.save.messages():
-            click.echo(line, err=True)
+    report = pipeline.ingest(seeds, content, force=force, lock_seconds=wait)
+    for line in report.messages():
+        click.echo(line, err=True)
     state = "up to date" if report.up_to_date else "written"
     click.echo(f"{report.articles} articles, {report.meetings} meetings ({state}) in {content}; "
                f"{len(report.skipped)} skipped")

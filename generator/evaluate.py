@@ -202,3 +202,67 @@ def topics_f1(primary: Sequence[Mapping[str, Any]], alignment: Mapping[str, str 
         fn += len(wanted - got)
         fp += len(got - wanted - loose)
     return f1(tp, fp, fn)
+
+
+# -- reading gold annotations -------------------------------------------------------------
+
+# what each gold entry must hold: field -> (a check, what it should be)
+_TEXT = (lambda v: isinstance(v, str) and v != "", "a non-empty string")
+_TEXTS = (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+          "a list of strings")
+_OPTIONAL_TEXTS = (lambda v: v is None or _TEXTS[0](v), "a list of strings")
+_OPTIONAL_TEXT = (lambda v: v is None or isinstance(v, str), "a string or null")
+_PEOPLE = (lambda v: isinstance(v, list) and all(
+    isinstance(p, dict) and isinstance(p.get("name"), str) for p in v),
+    "a list of {name: ...} entries")
+_ARTICLE = {"file": _TEXT, "meeting": _OPTIONAL_TEXT}
+_MEETING = {"key": _TEXT, "articles": _TEXTS, "participants": _PEOPLE,
+            "topics": _OPTIONAL_TEXTS, "topics_borderline": _OPTIONAL_TEXTS,
+            "city_alt": _OPTIONAL_TEXTS}
+_REQUIRED = {"file", "key", "articles", "participants"}
+
+
+def load_gold(path: PurePath, text: str) -> tuple[dict[str, Any], list[tuple[int | None, str]]]:
+    """Gold annotations from the text of a YAML file, and what is wrong with them: each
+    problem as (line, message), all of them in one pass (none: the annotations can be
+    evaluated)."""
+    import yaml
+
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        return {}, [(None if mark is None else mark.line + 1, "cannot read gold annotations: "
+                     f"not valid YAML: {getattr(err, 'problem', None) or err}")]
+    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
+        return {}, [(1, "expected a mapping with `articles` and `meetings` lists")]
+    nodes = {key.value: value for key, value in root.value}
+    problems: list[tuple[int | None, str]] = []
+    for name, fields in (("articles", _ARTICLE), ("meetings", _MEETING)):
+        items, node = data.get(name), nodes.get(name)
+        if not isinstance(items, list) or not isinstance(node, yaml.SequenceNode):
+            problems.append((None if node is None else node.start_mark.line + 1,
+                             f"{name}: expected a list"))
+            continue
+        for index, (item, item_node) in enumerate(zip(items, node.value, strict=True)):
+            problems += _entry_problems(f"{name}[{index}]", item, item_node, fields)
+    return data, problems
+
+
+def _entry_problems(where: str, item: Any, node: Any,
+                    fields: Mapping[str, tuple[Any, str]]) -> list[tuple[int | None, str]]:
+    line = node.start_mark.line + 1
+    if not isinstance(item, dict):
+        return [(line, f"{where}: expected a mapping")]
+    lines = {key.value: value.start_mark.line + 1 for key, value in node.value
+             if hasattr(key, "value") and isinstance(key.value, str)}
+    problems = []
+    for name, (check, wanted) in fields.items():
+        if name not in item:
+            if name in _REQUIRED:
+                problems.append((line, f"{where}.{name}: missing"))
+        elif not check(item[name]):
+            problems.append((lines.get(name, line), f"{where}.{name}: expected {wanted}, "
+                                                    f"got {item[name]!r}"))
+    return problems

@@ -8,6 +8,7 @@ by the functions that use them, so that an ingest with nothing to do (the common
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,11 @@ class IngestReport:
     meetings: int
     skipped: tuple[Problem, ...]
     save: records.SaveReport | None  # None when nothing changed and no work was done
+    notes: tuple[str, ...] = ()  # state files found damaged, and rebuilt
+
+    def messages(self) -> tuple[str, ...]:
+        """Lines to show a person: damaged state files, then what the save said."""
+        return (*self.notes, *(self.save.messages() if self.save is not None else ()))
 
     @property
     def up_to_date(self) -> bool:
@@ -57,7 +63,8 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
     Args:
         seeds: folder of article files.
         content: folder of records (created if needed).
-        root: paths in records and messages are shown relative to it.
+        root: paths in records and messages are shown relative to it (default: the
+            project root, see :func:`project_root`).
         force: ingest even when nothing changed.
         lock_seconds: how long to wait for another ingest (default: the limits').
         workers: processes for extraction (1: this one only; default: one per core).
@@ -66,10 +73,11 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
         BriefingError: another ingest still runs after the wait (``LockBusy``), or the
             settings or data files cannot be used.
     """
-    with ingest_run(seeds, content, root, lock_seconds) as run:
+    root = project_root(content) if root is None else root
+    with ingest_run(seeds, content, root, lock_seconds, force) as run:
         if run.unchanged and not force:
             run.remember_digests()
-            return IngestReport(*run.last_counts(), None)
+            return IngestReport(*run.last_counts(), None, run.notes)
         # the facts, records and texts live until the save is done, and make no reference
         # cycles: the collector would scan them again and again for nothing (a tenth of a
         # cold ingest of 10,000 articles). Forked extraction workers inherit the pause.
@@ -78,7 +86,18 @@ def ingest(seeds: Path, content: Path, root: Path | None = None, *,
         with collector_paused():
             articles, meetings, problems, saved = _extract_group_save(run, workers)
         run.finish(articles, meetings, problems)
-    return IngestReport(articles, meetings, tuple(problems), saved)
+    return IngestReport(articles, meetings, tuple(problems), saved, run.notes)
+
+
+def project_root(content: Path) -> Path:
+    """The folder every path in the records is relative to, whatever the working folder:
+    the nearest folder holding ``mkdocs.yml``, from the content folder upward, else the
+    folder holding the content folder."""
+    content = Path(os.path.abspath(content))
+    for folder in (content, *content.parents):
+        if (folder / "mkdocs.yml").is_file():
+            return folder
+    return content.parent
 
 
 def _extract_group_save(run: IngestRun, workers: int | None
@@ -217,17 +236,15 @@ def evaluate(gold: Path, articles: Path) -> evaluate_mod.Evaluation:
     Raises:
         BriefingError: the gold file cannot be read.
     """
-    import yaml
-
     from generator import evaluate as evaluate_mod
 
     try:
-        annotations = yaml.safe_load(gold.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        text = gold.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
         raise BriefingError([Problem(str(gold), f"cannot read gold annotations: {err}")]) from err
-    if not isinstance(annotations, dict) or not {"articles", "meetings"} <= set(annotations):
-        raise BriefingError([Problem(str(gold), "gold annotations need `articles` and "
-                                                "`meetings` lists")])
+    annotations, wrong = evaluate_mod.load_gold(gold, text)
+    if wrong:
+        raise BriefingError([Problem(str(gold), message, line) for line, message in wrong])
     with tempfile.TemporaryDirectory(prefix="briefing-eval-") as scratch:
         content = Path(scratch) / "content"
         ingest(articles, content, force=True)

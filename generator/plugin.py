@@ -101,7 +101,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if self.preview is not None:
             options["memo"] = self.preview.memo
         try:
-            report = pipeline.ingest(self.folder(config, "seeds"), content, root)
+            # record paths are relative to the project root, as for `briefing ingest`
+            report = pipeline.ingest(self.folder(config, "seeds"), content)
             result = pipeline.render(content, self.folder(config, "templates"), **options)
         except BriefingError as err:
             raise PluginError("briefing: " + "\n".join(str(p) for p in err.problems)) from err

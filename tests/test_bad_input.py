@@ -198,8 +198,8 @@ def test_bad_settings_are_named(seeds: Path) -> None:
     (seeds.parent / "content" / "data" / "settings.yaml").write_text(
         "limits:\n  max_article_bytes: -1\n", "utf-8")
     code, _, err = run("ingest", "--seeds", "seeds", "--content", "content")
-    assert (code, err) == (1, "content/data/settings.yaml: limits.max_article_bytes: expected "
-                              "a positive number, got -1\n")
+    assert (code, err) == (1, "content/data/settings.yaml:2: limits.max_article_bytes: "
+                              "expected a positive number, got -1\n")
 
 
 def test_fifo_is_skipped_without_blocking(seeds: Path) -> None:

@@ -100,7 +100,7 @@ def test_eval_names_a_broken_gold_file(tmp_path: Path) -> None:
     gold.write_text("articles: [\n", "utf-8")
     result = CliRunner().invoke(cli, ["eval", "--gold", str(gold), "--articles", str(tmp_path)])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{gold}: cannot read gold annotations")
+    assert result.stderr.startswith(f"{gold}:2: cannot read gold annotations")
 
 
 def test_agrees_with_the_shared_scorer(tmp_path: Path) -> None:

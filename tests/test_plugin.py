@@ -78,7 +78,7 @@ def test_pre_build_calls_the_pipeline_with_folders_next_to_mkdocs_yml(
     plugin.on_pre_build(config=make_config(tmp_path))
     root = tmp_path.resolve()
     assert fake.calls == [
-        ("ingest", (root / "seeds", root / "records", root)),
+        ("ingest", (root / "seeds", root / "records", None)),  # the pipeline finds the root
         ("render", (root / "records", root / "templates")),
     ]
     assert plugin.pages == PAGES

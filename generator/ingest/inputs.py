@@ -7,6 +7,7 @@ This is all an ingest with nothing to do needs (the common case under ``make sit
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 import time
 from collections.abc import Iterable
@@ -30,9 +31,12 @@ def list_article_files(seeds: Path) -> list[Path]:
 
 
 def shown_path(path: Path, root: Path | None = None) -> str:
-    """How a file is named in records and messages: relative to ``root`` when inside it,
-    with control and invisible characters escaped."""
-    shown = path.relative_to(root) if root and path.is_relative_to(root) else path
+    """How a file is named in records and messages: relative to ``root`` when inside it
+    (whatever the working folder), with control and invisible characters escaped."""
+    shown = path
+    if root is not None:
+        whole, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
+        shown = whole.relative_to(base) if whole.is_relative_to(base) else path
     return printable(str(shown))
 
 
@@ -54,6 +58,17 @@ def scan_seeds(seeds: Path, root: Path | None = None,
         else:
             problems.append(Problem(shown_path(path, root), reason))
     return files, problems
+
+
+def ignored_folders(seeds: Path, root: Path | None = None) -> list[str]:
+    """A line for each folder inside ``seeds`` (but hidden ones, and those named like an
+    article file, which are skipped as such): only the files directly in the seeds folder
+    are articles, since ids are file names, which need not be unique across folders."""
+    return [f"{shown_path(path, root)}: a folder inside the seeds folder; its files are not "
+            "ingested (move them into the seeds folder to ingest them)"
+            for path in sorted(seeds.iterdir())
+            if path.is_dir() and not path.is_symlink() and not path.name.startswith(".")
+            and path.suffix.lower() not in ARTICLE_SUFFIXES]
 
 
 def unreadable(path: Path, max_bytes: int) -> str | None:

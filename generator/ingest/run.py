@@ -9,15 +9,19 @@ times, so that unchanged files are not read to fingerprint them.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.errors import BriefingError
 from generator.ingest.inputs import (
     FileDigests,
     Inputs,
+    ignored_folders,
     remove_stale_temps,
     scan_seeds,
     shown_path,
@@ -26,7 +30,7 @@ from generator.ingest.inputs import (
 from generator.knowledge.settings import Limits, load_limits
 from generator.models import Problem
 from generator.support.cache import package_version
-from generator.support.files import atomic_write
+from generator.support.files import atomic_write, read_json
 from generator.support.lock import content_lock
 
 STATE_FILE = Path(".state") / "inputs.json"
@@ -45,6 +49,8 @@ class IngestRun:
     unreadable: tuple[Problem, ...]  # files skipped unread
     inputs: Inputs
     previous: dict[str, object]  # the last run's summary (empty when none)
+    notes: tuple[str, ...] = ()  # damaged state files, each rebuilt
+    locked: bool = False  # found under the content folder's lock
 
     @property
     def unchanged(self) -> bool:
@@ -61,8 +67,14 @@ class IngestRun:
                 meetings if isinstance(meetings, int) else 0, problems)
 
     def remember_digests(self) -> None:
-        """Keep the article files' digests, when some had to be read this time."""
-        if self.inputs.hashed:
+        """Keep the article files' digests, when some had to be read this time and the
+        content folder can be written to and is free (they only save time)."""
+        if not self.inputs.hashed:
+            return
+        if self.locked:
+            _save_digests(self.content, self.inputs)
+            return
+        with contextlib.suppress(OSError, BriefingError), content_lock(self.content, 0):
             _save_digests(self.content, self.inputs)
 
     def finish(self, articles: int, meetings: int, problems: list[Problem]) -> None:
@@ -76,38 +88,76 @@ class IngestRun:
         _save_digests(self.content, self.inputs)
 
 
+def survey(seeds: Path, content: Path, root: Path | None) -> IngestRun:
+    """Scan ``seeds`` and fingerprint every input, reading only (no lock, nothing written:
+    a content folder that cannot be written to can still be found up to date).
+
+    Raises:
+        BriefingError: the settings cannot be used.
+    """
+    limits = load_limits(content)
+    notes = ignored_folders(seeds, root)
+    files, unreadable = scan_seeds(seeds, root, limits.max_article_bytes)
+    code = package_version()
+    inputs = take_inputs(code, files, unreadable, content,
+                         *_known_digests(content, root, notes), root=root)
+    previous = _previous_run(content, root, notes)
+    return IngestRun(content, root, limits, code, tuple(files), tuple(unreadable), inputs,
+                     previous, tuple(notes))
+
+
 @contextmanager
 def ingest_run(seeds: Path, content: Path, root: Path | None,
-               lock_seconds: float | None = None) -> Iterator[IngestRun]:
-    """Hold the content folder's lock, scan ``seeds`` and fingerprint every input.
+               lock_seconds: float | None = None, force: bool = False
+               ) -> Iterator[IngestRun]:
+    """The inputs of an ingest: when nothing changed since the last run (and not
+    ``force``), found without the lock; else, under the content folder's lock, found again
+    (another ingest may have run meanwhile).
 
     Raises:
         BriefingError: another ingest still runs after the wait (``LockBusy``), or the
             settings cannot be used.
     """
+    if content.is_dir():
+        run = survey(seeds, content, root)
+        if run.unchanged and not force:
+            yield run
+            return
     content.mkdir(parents=True, exist_ok=True)
-    limits = load_limits(content)
-    wait = limits.lock_seconds if lock_seconds is None else lock_seconds
+    wait = load_limits(content).lock_seconds if lock_seconds is None else lock_seconds
     with content_lock(content, wait, shown=shown_path(content, root)):
         remove_stale_temps(content)
-        files, unreadable = scan_seeds(seeds, root, limits.max_article_bytes)
-        code = package_version()
-        inputs = take_inputs(code, files, unreadable, content, *_known_digests(content),
-                             root=root)
-        state = content / STATE_FILE
-        previous = json.loads(state.read_text("utf-8")) if state.is_file() else {}
-        yield IngestRun(content, root, limits, code, tuple(files), tuple(unreadable), inputs,
-                        previous if isinstance(previous, dict) else {})
+        yield dataclasses.replace(survey(seeds, content, root), locked=True)
 
 
-def _known_digests(content: Path) -> tuple[FileDigests, int]:
-    """The article digests the last ingest took, and when (none when unreadable)."""
-    try:
-        kept = json.loads((content / DIGESTS_FILE).read_text("utf-8"))
-        files, taken = kept["files"], kept["taken_ns"]
-    except (OSError, ValueError, TypeError, KeyError):
-        return {}, 0
+def _read_state(content: Path, name: Path, root: Path | None, notes: list[str]) -> object:
+    """A state file's data (None when there is none); a damaged one is noted, and None."""
+    path = content / name
+    data, damage = read_json(path)
+    if damage is not None:
+        notes.append(f"{shown_path(path, root)}: damaged ({damage}); rebuilt from the sources")
+    return data
+
+
+def _previous_run(content: Path, root: Path | None, notes: list[str]) -> dict[str, object]:
+    """The last run's summary (empty when there is none or it is damaged)."""
+    data = _read_state(content, STATE_FILE, root, notes)
+    if data is not None and not isinstance(data, dict):
+        notes.append(f"{shown_path(content / STATE_FILE, root)}: damaged (not an object); "
+                     "rebuilt from the sources")
+    return data if isinstance(data, dict) else {}
+
+
+def _known_digests(content: Path, root: Path | None, notes: list[str]
+                   ) -> tuple[FileDigests, int]:
+    """The article digests the last ingest took, and when (none when damaged)."""
+    kept = _read_state(content, DIGESTS_FILE, root, notes)
+    files = kept.get("files") if isinstance(kept, dict) else None
+    taken = kept.get("taken_ns") if isinstance(kept, dict) else None
     if not isinstance(files, dict) or not isinstance(taken, int):
+        if kept is not None:
+            notes.append(f"{shown_path(content / DIGESTS_FILE, root)}: damaged (not the "
+                         "digests of article files); rebuilt from the sources")
         return {}, 0
     return {name: entry for name, entry in files.items()
             if isinstance(entry, list) and len(entry) == 5}, taken

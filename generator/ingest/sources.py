@@ -3,6 +3,7 @@ extracted: that is the next stage)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -32,6 +33,7 @@ MAGIC = ((b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
 BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
         (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 C1_BYTES = re.compile(rb"[\x80-\x9f]")
+STRAY_NULS = 3  # NUL bytes (or one per thousand bytes) text may hold: dropped, not binary
 MAX_CONTROL_SHARE = 0.05  # more control characters than this: binary, not text
 
 
@@ -46,8 +48,11 @@ class SourceError(Exception):
 def decode(raw: bytes) -> tuple[str, str]:
     """Decode article bytes, returning the text and the encoding used.
 
-    A byte-order mark decides (UTF-8, UTF-16 or UTF-32, little or big endian); otherwise
-    UTF-8, and when that fails Windows-1252 (smart quotes in 0x80-0x9F) or Latin-1.
+    A byte-order mark decides (UTF-8, UTF-16 or UTF-32, little or big endian); then UTF-16
+    without one (NUL bytes at every other place); otherwise UTF-8; then, for bytes mostly
+    above 0x7F, the East Asian encodings (``east_asian``); and when all fail Windows-1252
+    (smart quotes in 0x80-0x9F) or Latin-1. A few stray NUL bytes are dropped (the
+    encoding then says how many).
 
     Raises:
         UnicodeDecodeError: the bytes after a byte-order mark are not valid in its encoding.
@@ -55,10 +60,24 @@ def decode(raw: bytes) -> tuple[str, str]:
     for bom, encoding in BOMS:
         if raw.startswith(bom):
             return raw[len(bom):].decode(encoding.removesuffix("-sig")), encoding
+    wide = utf16_without_bom(raw)
+    if wide is not None:
+        with contextlib.suppress(UnicodeDecodeError):
+            return raw.decode(wide), wide
+    nuls = raw.count(0)
+    text, encoding = _decode_narrow(raw.replace(b"\x00", b"") if nuls else raw)
+    dropped = f" ({nuls} NUL byte{'s' if nuls > 1 else ''} dropped)" if nuls else ""
+    return text, encoding + dropped
+
+
+def _decode_narrow(raw: bytes) -> tuple[str, str]:
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    found = east_asian(raw)
+    if found is not None:
+        return found
     if not C1_BYTES.search(raw):  # the two agree outside 0x80-0x9F: call it Latin-1
         return raw.decode("latin-1"), "latin-1"
     try:
@@ -67,12 +86,67 @@ def decode(raw: bytes) -> tuple[str, str]:
         return raw.decode("latin-1"), "latin-1"
 
 
+def utf16_without_bom(raw: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when NUL bytes fill one of every two places (text
+    mostly of Latin letters in UTF-16 without a byte-order mark), else None."""
+    half = len(raw) // 2
+    if half < 8 or len(raw) % 2:
+        return None
+    even, odd = raw[0::2].count(0), raw[1::2].count(0)
+    if odd >= 0.3 * half and even <= 0.02 * half:
+        return "utf-16-le"
+    if even >= 0.3 * half and odd <= 0.02 * half:
+        return "utf-16-be"
+    return None
+
+
+# East Asian text is mostly bytes above 0x7F; European text in Latin-1 or Windows-1252
+# has a few (accents), far below this share.
+EAST_ASIAN_SHARE = 0.2
+KANA = re.compile("[\u3040-\u30ff]")
+HANGUL = re.compile("[\uac00-\ud7a3]")
+# The commonest words of Chinese, in simplified and traditional characters: GB18030 and
+# Big5 each decode much of the other's bytes, into rare characters.
+SIMPLIFIED = frozenset("的是了在有这个们中国来为和到说时会对也就要以大上不人与外长部")
+TRADITIONAL = frozenset("的是了在有這個們中國來為和到說時會對也就要以大上不人與外長部")
+
+
+def east_asian(raw: bytes) -> tuple[str, str] | None:
+    """The text and encoding of bytes in Shift-JIS or EUC-JP (with kana), EUC-KR (mostly Hangul),
+    GB18030 or Big5 (whichever gives more common Chinese words), when they are mostly
+    above 0x7F and decode strictly; else None."""
+    high = sum(1 for byte in raw if byte > 0x7F)
+    if high < EAST_ASIAN_SHARE * len(raw):
+        return None
+    decoded = {}
+    for encoding in ("shift_jis", "euc_jp", "euc_kr", "gb18030", "big5"):
+        with contextlib.suppress(UnicodeDecodeError):
+            decoded[encoding] = raw.decode(encoding)
+    wide = {name: sum(1 for char in text if ord(char) > 0x7F) or 1
+            for name, text in decoded.items()}
+    for japanese in ("shift_jis", "euc_jp"):
+        if japanese in decoded and len(KANA.findall(decoded[japanese])) >= 0.1 * wide[japanese]:
+            return decoded[japanese], japanese
+    if "euc_kr" in decoded and len(HANGUL.findall(decoded["euc_kr"])) >= 0.6 * wide["euc_kr"]:
+        return decoded["euc_kr"], "euc_kr"
+    scores = {name: sum(1 for char in decoded[name] if char in words)
+              for name, words in (("gb18030", SIMPLIFIED), ("big5", TRADITIONAL))
+              if name in decoded}
+    best = max(sorted(scores), key=lambda name: scores[name], default=None)
+    if best is None or scores[best] < 0.05 * wide[best]:
+        return None
+    return decoded[best], best
+
+
 def binary_kind(raw: bytes) -> str | None:
-    """What a binary file is ("PNG image", "NUL bytes"), or None for text."""
+    """What a binary file is ("PNG image", "NUL bytes"), or None for text (which may hold
+    a few stray NUL bytes, ``STRAY_NULS``, or be UTF-16 without a byte-order mark)."""
     for magic, kind in MAGIC:
         if raw.startswith(magic):
             return kind
-    if b"\x00" in raw and not raw.startswith(tuple(bom for bom, _ in BOMS)):
+    nuls = raw.count(0)
+    if nuls > max(STRAY_NULS, len(raw) // 1000) and \
+            not raw.startswith(tuple(bom for bom, _ in BOMS)) and utf16_without_bom(raw) is None:
         return "NUL bytes"
     return None
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.records.merge import Output
+from generator.support.files import read_json
 
 STATE = ".state"
 LEDGER = "records.json"
@@ -37,20 +38,29 @@ def ledger_path(content: Path) -> Path:
     return content / STATE / LEDGER
 
 
-def read_states(content: Path) -> States:
-    """Every record's state, by kind and id (empty when there is none or it is unreadable:
-    then every value that differs from what ingest finds counts as a person's edit)."""
-    try:
-        data = json.loads(ledger_path(content).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = {}
-    data = data if isinstance(data, dict) else {}
-    states: States = {}
+def read_states(content: Path) -> tuple[States, str | None]:
+    """Every record's state, by kind and id, and why the file is damaged (None when it is
+    not, or there is none). A damaged file gives no states: the caller rebuilds them from
+    the records (see :func:`rebuilt_state`)."""
+    data, damage = read_json(ledger_path(content))
+    states: States = {kind: {} for kind in KINDS}
+    if damage is not None or data is None:
+        return states, damage
+    if not isinstance(data, dict):
+        return states, "not an object"
     for kind in KINDS:
-        given = data.get(kind)
-        given = given if isinstance(given, dict) else {}
-        states[kind] = {key: value for key, value in given.items() if isinstance(value, dict)}
-    return states
+        given = data.get(kind, {})
+        if not isinstance(given, dict) or \
+                not all(isinstance(value, dict) for value in given.values()):
+            return {kind: {} for kind in KINDS}, f"{kind}: not an object of records"
+        states[kind] = given
+    return states, None
+
+
+def rebuilt_state(fields: dict[str, Any], written: str | None) -> dict[str, Any]:
+    """The state of a record whose state was lost: its fields as they are, as if ingest
+    wrote them (a person's earlier edits can then be replaced by what ingest finds)."""
+    return {**fields, WRITTEN: written}
 
 
 def ledger_text(states: States) -> str:
@@ -79,21 +89,29 @@ def digest(path: Path) -> str | None:
 
 
 def effective_state(state: dict[str, Any] | None, path: Path,
-                    current: str | None = None) -> dict[str, Any] | None:
+                    current: str | None = None,
+                    fields: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """What ingest generated for the record file as it is now (``current``: the sha256 of
-    its bytes, when already known).
+    its bytes, when already known; ``fields``: its fields, when it could be read).
 
     A state is written just before its record file. If ingest was killed between the two
     writes, the record file is still the one the previous state describes (its digest is
-    kept under ``_previous``), and that state is the one to merge against; otherwise the
-    file is the one written last, possibly edited by a person since.
+    kept under ``_previous``), and that state is the one to merge against. A file that is
+    neither (a person changed it since) may still be the old one, edited after such a
+    crash: each of its fields that equals the previous state's value is taken as generated
+    then, so that only a value that is neither the previous nor the new generated one
+    counts as a person's edit.
     """
     if state is None:
         return None
     previous = state.get(PREVIOUS)
-    if isinstance(previous, dict) and state.get(WRITTEN) != previous.get(WRITTEN) and \
-            previous.get(WRITTEN) == (current if current is not None else digest(path)):
-        state = previous
+    if isinstance(previous, dict) and state.get(WRITTEN) != previous.get(WRITTEN):
+        now = current if current is not None else digest(path)
+        if previous.get(WRITTEN) == now:
+            state = previous
+        elif now != state.get(WRITTEN) and fields is not None:
+            state = {**state, **{name: previous[name] for name, value in fields.items()
+                                 if name in previous and previous[name] == value}}
     return {key: value for key, value in state.items() if key not in (WRITTEN, PREVIOUS)}
 
 

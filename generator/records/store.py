@@ -10,7 +10,7 @@ against the schema (``generator.records.schema``); one bad file is reported and 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,7 @@ from generator.records.state import (
     ledger_text,
     new_state,
     read_states,
+    rebuilt_state,
 )
 from generator.records.text import Job, Rendered, texts_of
 from generator.support.cache import (
@@ -92,12 +93,13 @@ class SaveReport:
     # records not written: their loader would refuse them (the ingest reports them with the
     # articles it skipped, and fails)
     refused: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()  # state files found damaged, and rebuilt
 
     def messages(self) -> tuple[str, ...]:
         """Lines to show a person: problems, conflicts, kept records, kept edits, renames."""
         notes = (*self.problems, *self.conflicts, *self.kept_records, *self.kept_edits)
         renames = (f"meeting {old} saved as {new}" for old, new in self.renamed)
-        return (*(str(note) for note in notes), *renames)
+        return (*self.notes, *(str(note) for note in notes), *renames)
 
 
 # -- files --------------------------------------------------------------------------------
@@ -148,11 +150,15 @@ class _Found:
     digests: dict[tuple[str, str], str | None]  # sha256 of each record file's bytes
     canonical: set[tuple[str, str]]  # records whose files render their fields exactly
     states: States  # as read, with ``_written`` and ``_previous``
+    notes: list[str] = field(default_factory=list)  # damaged state files, rebuilt
 
 
 def _existing(content: Path, memo: RecordMemos) -> _Found:
-    states = read_states(content)
+    states, damage = read_states(content)
     found = _Found({}, {}, {}, set(), states)
+    if damage is not None:
+        found.notes.append(f"{ledger_path(content)}: damaged ({damage}); "
+                           "rebuilt from the records")
     for kind in KINDS:
         found.existing[kind], found.parsed[kind] = {}, {}
         for path in record_files(content, kind):
@@ -160,7 +166,10 @@ def _existing(content: Path, memo: RecordMemos) -> _Found:
             if read.canonical:
                 found.canonical.add((kind, path.stem))
             found.digests[kind, path.stem] = read.digest
-            state = effective_state(states[kind].get(path.stem), path, read.digest)
+            if damage is not None and read.fields is not None:
+                states[kind][path.stem] = rebuilt_state(read.fields, read.digest)
+            state = effective_state(states[kind].get(path.stem), path, read.digest,
+                                    read.fields)
             found.existing[kind][path.stem] = Existing(path.stem, read.fields, read.record.body,
                                                        state)
             found.parsed[kind][path.stem] = read.record
@@ -248,6 +257,14 @@ def _texts(content: Path, plan: Plan, found: _Found, refused: list[Problem],
     return texts, states
 
 
+def _sources_of(output: Output) -> str:
+    """What to delete so that ingest no longer makes a record."""
+    if output.kind == "articles":
+        return f"its article file {output.fields.get('source_file')}"
+    sources = output.fields.get("sources") or []
+    return f"its articles ({', '.join(sources)}) from the seeds" if sources else "its articles"
+
+
 def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
            memo: RecordMemos) -> SaveReport:
     written, unchanged = [], 0
@@ -272,6 +289,10 @@ def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
                 unchanged += 1
             kept_edits += rendered.kept
             conflicts += rendered.conflicts
+            if (output.kind, output.id) not in found.digests and \
+                    output.id in found.states[output.kind]:
+                found.notes.append(f"{path}: was deleted; written again from its sources "
+                                   f"(delete {_sources_of(output)} to drop it)")
     removed = []
     for kind, key in plan.removals:
         (content / kind / f"{key}.md").unlink(missing_ok=True)
@@ -286,4 +307,4 @@ def _apply(content: Path, plan: Plan, found: _Found, problems: list[Problem],
     return SaveReport(tuple(sorted(written)), unchanged, sorted_problems(kept_edits),
                       sorted_problems(conflicts), tuple(sorted(removed)), plan.renamed,
                       sorted_problems(kept_records), sorted_problems(problems),
-                      sorted_problems(refused))
+                      sorted_problems(refused), tuple(found.notes))

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.errors import BriefingError
 from generator.support.files import atomic_write, file_identity
 
 KEEP_VERSIONS = 3
@@ -93,7 +94,7 @@ def thaw() -> None:
 def write_pickle(path: Path, value: object) -> None:
     """Pickle ``value`` into ``path`` atomically, not flushed to disk (a crash loses an
     entry whole, which costs only speed); a failure to write is ignored for the same reason."""
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, BriefingError):  # the latter: disk full, read-only...
         atomic_write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
 
 

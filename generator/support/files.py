@@ -4,9 +4,17 @@ still the one seen)."""
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from generator.errors import BriefingError
+from generator.models import Problem
 
 Identity = tuple[int, int, int, int]  # inode, size, mtime_ns, ctime_ns
 
@@ -19,6 +27,49 @@ def file_identity(path: Path | str) -> Identity | None:
     except OSError:
         return None
     return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def read_json(path: Path) -> tuple[Any, str | None]:
+    """The data of a JSON file this program wrote, and why it is damaged (None when it is
+    not): ``(None, None)`` when there is no such file. Damage is anything but valid UTF-8
+    JSON of bounded depth: empty, cut short, garbage, nested too deeply."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, None
+    except OSError as err:
+        return None, f"cannot read: {err.strerror}"
+    if not raw.strip():
+        return None, "empty"
+    try:
+        return json.loads(raw.decode("utf-8")), None
+    except UnicodeDecodeError:
+        return None, "not UTF-8 text"
+    except RecursionError:
+        return None, "nested too deeply"
+    except ValueError as err:
+        return None, f"not JSON: {err}"
+
+
+# write failures a person must fix outside the program: said in one line, not a traceback
+REFUSED = {errno.ENOSPC: "no space left on device", errno.EDQUOT: "disk quota exceeded",
+           errno.EROFS: "read-only file system", errno.EACCES: "permission denied",
+           errno.EPERM: "operation not permitted"}
+
+
+@contextmanager
+def _refused_as_error(path: Path, changed: str | None = None) -> Iterator[None]:
+    """Turn a write refused by the system (``REFUSED``) into a ``BriefingError`` naming
+    ``path``: ``path: no space left on device (nothing was changed)``, or ``changed``
+    in the brackets when some files were already replaced."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in REFUSED:
+            raise
+        state = changed or "nothing was changed"
+        raise BriefingError([Problem(str(path), f"{REFUSED[error.errno]} ({state})")]) \
+            from error
 
 
 def atomic_write(path: Path, data: str | bytes, *, durable: bool = True) -> bool:
@@ -37,14 +88,15 @@ def atomic_write(path: Path, data: str | bytes, *, durable: bool = True) -> bool
     Returns:
         True if the file was written, False if it already held exactly these bytes.
     """
-    temp = _stage(path, data, durable=durable)
-    if temp is None:
-        return False
-    try:
-        _rename(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    with _refused_as_error(path):
+        temp = _stage(path, data, durable=durable)
+        if temp is None:
+            return False
+        try:
+            _rename(temp, path)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
     if durable:
         _sync_folder(path.parent)
     return True
@@ -61,11 +113,14 @@ def _stage(path: Path, data: str | bytes, *, durable: bool) -> Path | None:
     temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(raw)
+        try:
+            view = memoryview(raw)
+            while view:
+                view = view[os.write(descriptor, view):]
             if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+                os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
         if path.is_file():
             os.chmod(temp, path.stat().st_mode & 0o7777)
     except BaseException:
@@ -80,6 +135,15 @@ def _holds(path: Path, raw: bytes) -> bool:
         return path.stat().st_size == len(raw) and path.is_file() and path.read_bytes() == raw
     except OSError:
         return False
+
+
+def _sync_file(path: Path) -> None:
+    """Flush a file's bytes to disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -100,12 +164,13 @@ _rename = os.replace  # a name of its own: tests crash the process at each renam
 
 
 class BatchWrite:
-    """Many files written atomically, flushed to disk twice in all instead of once each.
+    """Many files written atomically, flushed to disk together.
 
     ``write`` puts each file's bytes in a temporary file beside it; ``commit`` flushes them
-    all to disk, renames them over their targets in the order they were written, and
-    flushes again. Readers (and a run killed at any point) see each file old or new, never
-    half written, and the renames keep their order; temporaries a killed run leaves behind
+    to disk, renames them over their targets in the order they were written, and flushes
+    the folders holding them (only the files and folders written: never every disk).
+    Readers (and a run killed at any point) see each file old or new, never half written,
+    and the renames keep their order; temporaries a killed run leaves behind
     start with ``.`` and end in ``.tmp``. Use it as a context manager: leaving the block
     normally commits, an exception removes the temporaries and changes nothing.
     """
@@ -124,8 +189,13 @@ class BatchWrite:
             self.discard()
 
     def write(self, path: Path, data: str | bytes) -> bool:
-        """Stage a file; False (and nothing staged) when it already holds these bytes."""
-        temp = _stage(path, data, durable=False)
+        """Stage a file; False (and nothing staged) when it already holds these bytes.
+
+        Raises:
+            BriefingError: the system refused the write (disk full, read-only...).
+        """
+        with _refused_as_error(path):
+            temp = _stage(path, data, durable=False)
         if temp is None:
             return False
         self.pending.append((temp, path))
@@ -136,17 +206,23 @@ class BatchWrite:
         if not self.pending:
             return
         if self.durable:
-            os.sync()
+            for temp, path in self.pending:
+                with _refused_as_error(path):
+                    _sync_file(temp)
         done = 0
         try:
             for temp, path in self.pending:
-                _rename(temp, path)
+                with _refused_as_error(path, "stopped part way: run again once fixed"
+                                       if done else None):
+                    _rename(temp, path)
                 done += 1
         finally:
+            renamed = {path.parent for _, path in self.pending[:done]}
             self.pending = self.pending[done:]
             self.discard()
         if self.durable:
-            os.sync()
+            for folder in sorted(renamed):
+                _sync_folder(folder)
 
     def discard(self) -> None:
         """Remove the temporaries not yet renamed."""

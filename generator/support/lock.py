@@ -7,6 +7,11 @@ the same file. The file holds the pid of the process that has the lock, so a wai
 can say who it waits for; it is only rewritten when that pid changes (``mkdocs serve``
 watches the content folder). A ``.lock`` that is a symbolic link is refused, never
 followed: writing the pid through it would overwrite the file it points to.
+
+A ``flock`` belongs to the open file, which a forked child shares: a worker forked while the
+lock is held would hold it too, and keep it after this process is killed. So a forked child
+never keeps the lock: right after any fork its copy of the descriptor is pointed at
+``/dev/null`` (the number stays valid, so nothing else can take it by mistake).
 """
 
 from __future__ import annotations
@@ -45,8 +50,32 @@ def _holder(path: Path) -> str:
     return text if text.isdigit() else "?"
 
 
+_HELD: dict[int, tuple[int, int]] = {}  # descriptor -> (device, inode) of each lock held
+
+
+def _drop_in_child() -> None:
+    """In a forked child: let go of every lock the parent holds (see the module docstring).
+    A descriptor no longer open on the lock file (``filelock`` may have closed it already)
+    is left alone."""
+    for handle, identity in _HELD.items():
+        try:
+            info = os.fstat(handle)
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) == identity:
+            empty = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(empty, handle, inheritable=False)
+            os.close(empty)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_drop_in_child)
+
+
 def _claim(handle: int) -> None:
     """Write this process's pid into the lock file (``filelock`` hands over its descriptor)."""
+    info = os.fstat(handle)
+    _HELD[handle] = info.st_dev, info.st_ino
     mine = f"{os.getpid()}\n".encode("ascii")
     if os.pread(handle, 64, 0) != mine:
         os.ftruncate(handle, 0)
@@ -81,6 +110,7 @@ def content_lock(content: Path, timeout: float, shown: str | None = None) -> Ite
     lock = UnixFileLock(path, timeout=max(timeout, 0.0), mode=_MODE, thread_local=False,
                         poll_interval=POLL_SECONDS, fallback_to_soft=False,
                         preserve_lock_file=True, on_acquired=_claim)
+    held_before = set(_HELD)
     try:
         lock.acquire()
     except Timeout:
@@ -90,7 +120,10 @@ def content_lock(content: Path, timeout: float, shown: str | None = None) -> Ite
         if error.errno == errno.ELOOP:  # made a link between the check and the open
             _refuse_link(path, name)
         raise
+    taken = set(_HELD) - held_before
     try:
         yield
     finally:
+        for handle in taken:
+            _HELD.pop(handle, None)
         lock.release()

@@ -8,13 +8,22 @@ The work and its inputs are not pickled: a forked worker inherits them. Only eac
 is sent back. Forking is safe only from a process that runs a single thread, so beside
 other threads (``mkdocs serve``), with one core, or for little work, everything runs in
 this process instead; the result is the same either way.
+
+Workers die with this process, however it ends (``kill -9``, the OOM killer): a forked
+worker would otherwise wait for work for ever, holding whatever it inherited. Each worker
+asks Linux to kill it when its parent dies (``PR_SET_PDEATHSIG``), and a thread of its own
+watches for its parent to change as well (other systems, or a parent thread that ended).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -24,6 +33,34 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 _TASK: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []  # what forked workers inherit
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+WATCH_SECONDS = 0.5  # how often a worker looks for its parent
+
+
+def _ask_to_die_with_parent() -> bool:
+    """Ask Linux to send this process SIGKILL when its parent dies; False where it cannot."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCH_SECONDS)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def start_worker(parent: int, initializer: Callable[..., None] | None,
+                 initargs: tuple[Any, ...]) -> None:
+    """The first thing a worker does: tie its life to ``parent`` (the pid of the process
+    that started it), then run ``initializer``."""
+    _ask_to_die_with_parent()
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the request was made
+        os.kill(os.getpid(), signal.SIGKILL)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _run_range(bounds: tuple[int, int]) -> list[Any]:
@@ -53,8 +90,8 @@ def process_pool(count: int, *, fork: bool, initializer: Callable[..., None] | N
     when ``fork_is_safe``) or spawned (they start afresh: ``initializer`` loads what they
     need)."""
     context = multiprocessing.get_context("fork" if fork else "spawn")
-    return ProcessPoolExecutor(count, mp_context=context, initializer=initializer,
-                               initargs=initargs)
+    return ProcessPoolExecutor(count, mp_context=context, initializer=start_worker,
+                               initargs=(os.getpid(), initializer, initargs))
 
 
 class Pending(Generic[Result]):
@@ -92,7 +129,8 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], *,
     ranges = [(start, min(start + step, len(items))) for start in range(0, len(items), step)]
     _TASK.append((function, items))
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        with multiprocessing.get_context("fork").Pool(
+                count, initializer=start_worker, initargs=(os.getpid(), None, ())) as pool:
             yield Pending(parts=pool.map_async(_run_range, ranges, chunksize=1))
     finally:
         _TASK.pop()

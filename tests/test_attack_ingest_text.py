@@ -1,0 +1,99 @@
+"""Article bytes in East Asian encodings, UTF-16 without a byte-order mark or with a few
+stray NUL bytes are read as the text they are; seeds subfolders, deleted records and broken
+gold files are each named in a line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.ingest.sources import SourceError, decode_article
+
+DATA = Path(__file__).parent / "data"
+LF = DATA / "bad_twins" / "lf.txt"
+JAPANESE = "東京で日米外相会談が開かれた。林外務大臣はブリンケン国務長官と会談した。\n" * 3
+CHINESE = "中国外交部长王毅在北京会见了日本外相。双方讨论了贸易问题。这个会议是重要的。\n" * 3
+TAIWANESE = "中國外交部長在台北會見了日本外相。雙方討論了貿易問題。這個會議是重要的。\n" * 3
+KOREAN = "한국 외교부 장관은 서울에서 일본 외무상과 회담했다. 양측은 무역 문제를 논의했다.\n" * 3
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    (JAPANESE, "shift_jis"), (JAPANESE, "euc_jp"), (CHINESE, "gb18030"), (TAIWANESE, "big5"),
+    (KOREAN, "euc_kr"), (CHINESE + "Wang Yi met Yoko Kamikawa in Beijing.\n", "gb18030")])
+def test_east_asian_encodings_are_detected(text: str, encoding: str) -> None:
+    decoded, found = decode_article(text.encode(encoding), "a.txt")
+    assert decoded == text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(encoding: str) -> None:
+    text = LF.read_text("utf-8")
+    assert decode_article(text.encode(encoding), "a.txt") == (text, encoding)
+
+
+def test_a_few_stray_nul_bytes_are_dropped_with_a_note() -> None:
+    raw = LF.read_bytes()
+    text, encoding = decode_article(raw[:50] + b"\x00" + raw[50:] + b"\x00", "a.txt")
+    assert (text, encoding) == (LF.read_text("utf-8"), "utf-8 (2 NUL bytes dropped)")
+
+
+def test_binary_full_of_nul_bytes_is_still_refused() -> None:
+    with pytest.raises(SourceError, match="binary file \\(NUL bytes\\)"):
+        decode_article(LF.read_bytes() + b"\x00\x01\x02\x03" * 100, "a.txt")
+
+
+@pytest.fixture()
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "seeds").mkdir()
+    shutil.copyfile(LF, tmp_path / "seeds" / "article.txt")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def ingest(*extra: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["ingest", *extra])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_each_ignored_seeds_subfolder_is_named(project: Path) -> None:
+    (project / "seeds" / "2024").mkdir()
+    shutil.copyfile(LF, project / "seeds" / "2024" / "other.txt")
+    code, out, err = ingest()
+    assert (code, err) == (0, "seeds/2024: a folder inside the seeds folder; its files are "
+                              "not ingested (move them into the seeds folder to ingest them)\n")
+    assert out == "1 articles, 1 meetings (written) in content; 0 skipped\n"
+
+
+def test_a_deleted_meeting_written_again_is_said(project: Path) -> None:
+    assert ingest()[0] == 0
+    (meeting,) = (project / "content" / "meetings").glob("*.md")
+    meeting.unlink()
+    code, _, err = ingest("--force")
+    assert code == 0 and meeting.is_file()
+    assert err == (f"content/meetings/{meeting.name}: was deleted; written again from its "
+                   "sources (delete its articles (article) from the seeds to drop it)\n")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("articles: [\n", ":2: cannot read gold annotations: not valid YAML"),
+    ("articles: []\nmeetings: 3\n", ":2: meetings: expected a list"),
+    ("articles:\n- file: a.txt\n- 7\nmeetings: []\n", ":3: articles[1]: expected a mapping"),
+    ("articles: []\nmeetings:\n- key: m1\n  articles: [a.txt]\n",
+     ":3: meetings[0].participants: missing"),
+    ("articles: []\nmeetings:\n- key: m1\n  articles: [a.txt]\n  participants: [Wong]\n",
+     ":5: meetings[0].participants: expected a list of {name: ...} entries, got ['Wong']"),
+    ("- a\n", ":1: expected a mapping with `articles` and `meetings` lists"),
+])
+def test_a_malformed_gold_file_is_named_with_its_line(tmp_path: Path, text: str,
+                                                      said: str) -> None:
+    gold = tmp_path / "gold.yaml"
+    gold.write_text(text, "utf-8")
+    result = CliRunner().invoke(cli, ["eval", "--gold", str(gold), "--articles", str(tmp_path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{gold}{said}"), result.stderr
