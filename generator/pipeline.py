@@ -145,7 +145,7 @@ def render(content: Path, templates: Path, *, full_text: bool = False,
     book, from the valid records in ``content``.
 
     ``full_text`` adds whole-text pages for articles without a rights notice; their
-    ``source_file`` paths are relative to ``root`` (default: the folder holding ``content``),
+    ``source_file`` paths are relative to ``root`` (default: :func:`project_root`),
     and only files inside ``seeds`` (default: ``root/seeds``) are published: a record naming
     any other file is a problem.
     ``site_url`` makes feed and calendar links absolute. With ``memo`` (kept from one call
@@ -156,7 +156,7 @@ def render(content: Path, templates: Path, *, full_text: bool = False,
     from generator.site.publish import publish_pages
 
     corpus, kb = load(content)
-    root = root if root is not None else content.parent
+    root = root if root is not None else project_root(content)
     texts, refused = article_texts(corpus.articles, root, (seeds or root / "seeds",),
                                    content) if full_text else ({}, ())
     published = publish_pages(corpus, kb.taxonomy, templates, site_url, memo=memo)

@@ -107,6 +107,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         except BriefingError as err:
             raise PluginError("briefing: " + "\n".join(str(p) for p in err.problems)) from err
         self.pages = result.pages
+        for line in report.messages():  # damaged state rebuilt, ignored folders, kept edits
+            log.info(line)
         self.problems = (*report.skipped, *result.problems)
         for problem in self.problems:
             log.warning(str(problem))

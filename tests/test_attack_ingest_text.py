@@ -29,6 +29,30 @@ def test_east_asian_encodings_are_detected(text: str, encoding: str) -> None:
     assert decoded == text
 
 
+ENGLISH_WITH_NAMES = (
+    "Ministers meet in Tokyo\nTOKYO, Aug 2 - Foreign Minister Yoshimasa Hayashi (林芳正) met "
+    "Chinese Foreign Minister Wang Yi (王毅外交部长) in Tokyo on Monday.\n"
+    "The two ministers agreed to strengthen cooperation. 他说，中日关系很重要。\n")
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "big5"])
+def test_english_quoting_a_few_east_asian_names_is_detected(encoding: str) -> None:
+    """A few East Asian characters in an English article: far fewer high bytes than a text
+    in the language, but in pairs (two bytes a character)."""
+    text = ENGLISH_WITH_NAMES
+    if encoding == "big5":
+        for simplified, traditional in (("长", "長"), ("说", "說"), ("关系", "關係")):
+            text = text.replace(simplified, traditional)
+    assert decode_article(text.encode(encoding), "a.txt") == (text, encoding)
+
+
+@pytest.mark.parametrize("text", [
+    "Caf\u00e9 talks in Z\u00fcrich: \u201cwe agreed\u201d, said the minister.\n" * 3,
+    "\u00c9douard and Fran\u00e7ois met in Gen\u00e8ve \u2013 na\u00efve hopes.\n" * 3])
+def test_european_accents_stay_windows_1252(text: str) -> None:
+    assert decode_article(text.encode("cp1252"), "a.txt") == (text, "cp1252")
+
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_a_byte_order_mark_is_read(encoding: str) -> None:
     text = LF.read_text("utf-8")

@@ -39,7 +39,9 @@ class FakePipeline(types.ModuleType):
     def ingest(self, seeds: Path, content: Path, root: Path | None = None, *,
                force: bool = False) -> Any:
         self.calls.append(("ingest", (seeds, content, root)))
-        return types.SimpleNamespace(skipped=(Problem("seeds/bad.txt", "empty file"),))
+        return types.SimpleNamespace(
+            skipped=(Problem("seeds/bad.txt", "empty file"),),
+            messages=lambda: ("content/.state/records.json: damaged (empty); rebuilt",))
 
     def render(self, content: Path, templates: Path, **options: Any) -> RenderResult:
         self.calls.append(("render", (content, templates, *sorted(options))))
@@ -90,6 +92,14 @@ def test_problems_are_logged_as_warnings_with_their_place(
         make_plugin().on_pre_build(config=make_config(tmp_path))
     assert [r.getMessage() for r in caplog.records] == [
         "seeds/bad.txt: empty file", "content/meetings/m.md:3:7: bad date"]
+
+
+def test_what_ingest_says_is_shown_as_information(
+        tmp_path: Path, fake: FakePipeline, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.briefing"):
+        make_plugin().on_pre_build(config=make_config(tmp_path))
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.INFO] == [
+        "content/.state/records.json: damaged (empty); rebuilt"]
 
 
 def test_pipeline_errors_stop_the_build_with_their_place(

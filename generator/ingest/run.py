@@ -4,13 +4,16 @@ last run, and the state that remembers that run.
 
 ``content/.state/inputs.json`` holds the last run's fingerprint, counts and skipped files;
 ``content/.state/article-digests.json`` each article file's digest by its inode, size and
-times, so that unchanged files are not read to fingerprint them.
+times, so that unchanged files are not read to fingerprint them. The run's summary also
+holds a digest of the names of the record files it left, so that a record deleted (or added)
+by hand since makes the next ingest run and say so, rather than find everything up to date.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +38,14 @@ from generator.support.lock import content_lock
 
 STATE_FILE = Path(".state") / "inputs.json"
 DIGESTS_FILE = Path(".state") / "article-digests.json"
+RECORD_FILES = ("articles/*.md", "meetings/*.md")  # the record files a run leaves
+
+
+def record_files_digest(content: Path) -> str:
+    """A digest of the names of the record files in ``content``."""
+    names = sorted(p.relative_to(content).as_posix()
+                   for pattern in RECORD_FILES for p in content.glob(pattern))
+    return hashlib.sha256("\n".join(names).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -51,11 +62,14 @@ class IngestRun:
     previous: dict[str, object]  # the last run's summary (empty when none)
     notes: tuple[str, ...] = ()  # damaged state files, each rebuilt
     locked: bool = False  # found under the content folder's lock
+    records: str = ""  # the digest of the record files' names (record_files_digest)
 
     @property
     def unchanged(self) -> bool:
-        """Whether no article, data file, setting or code changed since the last run."""
-        return self.previous.get("fingerprint") == self.inputs.fingerprint
+        """Whether no article, data file, setting or code changed since the last run, and
+        no record file was deleted or added since."""
+        return (self.previous.get("fingerprint") == self.inputs.fingerprint
+                and self.previous.get("records") == self.records)
 
     def last_counts(self) -> tuple[int, int, tuple[Problem, ...]]:
         """The last run's articles, meetings and skipped files."""
@@ -78,9 +92,10 @@ class IngestRun:
             _save_digests(self.content, self.inputs)
 
     def finish(self, articles: int, meetings: int, problems: list[Problem]) -> None:
-        """Remember this run: its fingerprint, counts and skipped files, and the digests."""
+        """Remember this run: its fingerprint, counts, skipped files and record files, and
+        the digests."""
         summary = {"fingerprint": self.inputs.fingerprint, "articles": articles,
-                   "meetings": meetings,
+                   "meetings": meetings, "records": record_files_digest(self.content),
                    "skipped": [{"path": p.path, "message": p.message, "line": p.line,
                                 "column": p.column} for p in problems]}
         atomic_write(self.content / STATE_FILE,
@@ -103,7 +118,7 @@ def survey(seeds: Path, content: Path, root: Path | None) -> IngestRun:
                          *_known_digests(content, root, notes), root=root)
     previous = _previous_run(content, root, notes)
     return IngestRun(content, root, limits, code, tuple(files), tuple(unreadable), inputs,
-                     previous, tuple(notes))
+                     previous, tuple(notes), records=record_files_digest(content))
 
 
 @contextmanager

@@ -103,6 +103,19 @@ def utf16_without_bom(raw: bytes) -> str | None:
 # East Asian text is mostly bytes above 0x7F; European text in Latin-1 or Windows-1252
 # has a few (accents), far below this share.
 EAST_ASIAN_SHARE = 0.2
+# An English article quoting East Asian names has fewer; then every character its high
+# bytes decode to must be East Asian (ideographs, kana, Hangul, their punctuation and
+# full-width forms), which Latin-1 or Windows-1252 accents never all decode to.
+EAST_ASIAN_CHAR = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"
+                             "\uf900-\ufaff\uff00-\uffef]")
+
+
+def only_east_asian(text: str) -> bool:
+    """Whether every character of ``text`` beyond ASCII is East Asian (two at least)."""
+    wide = [char for char in text if ord(char) > 0x7F]
+    return len(wide) >= 2 and all(EAST_ASIAN_CHAR.match(char) for char in wide)
+
+
 KANA = re.compile("[\u3040-\u30ff]")
 HANGUL = re.compile("[\uac00-\ud7a3]")
 # The commonest words of Chinese, in simplified and traditional characters: GB18030 and
@@ -113,15 +126,18 @@ TRADITIONAL = frozenset("的是了在有這個們中國來為和到說時會對�
 
 def east_asian(raw: bytes) -> tuple[str, str] | None:
     """The text and encoding of bytes in Shift-JIS or EUC-JP (with kana), EUC-KR (mostly Hangul),
-    GB18030 or Big5 (whichever gives more common Chinese words), when they are mostly
-    above 0x7F and decode strictly; else None."""
+    GB18030 or Big5 (whichever gives more common Chinese words), when they decode strictly
+    and are mostly above 0x7F, or decode to only East Asian characters beyond ASCII
+    (:func:`only_east_asian`); else None."""
     high = sum(1 for byte in raw if byte > 0x7F)
-    if high < EAST_ASIAN_SHARE * len(raw):
+    if not high:
         return None
     decoded = {}
     for encoding in ("shift_jis", "euc_jp", "euc_kr", "gb18030", "big5"):
         with contextlib.suppress(UnicodeDecodeError):
             decoded[encoding] = raw.decode(encoding)
+    if high < EAST_ASIAN_SHARE * len(raw):
+        decoded = {name: text for name, text in decoded.items() if only_east_asian(text)}
     wide = {name: sum(1 for char in text if ord(char) > 0x7F) or 1
             for name, text in decoded.items()}
     for japanese in ("shift_jis", "euc_jp"):

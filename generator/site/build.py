@@ -16,9 +16,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.models import Problem
 from generator.site.folders import check_output_folder
+from generator.support.files import REFUSED
 
 INPUT_FOLDERS = ("content", "seeds", "templates")  # the briefing plugin's folder options
 
@@ -69,7 +71,7 @@ def build_site(config_file: Path, *, strict: bool = True) -> SiteBuild:
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, MkDocsException
+    from mkdocs.exceptions import MkDocsException
 
     with logged_warnings() as messages:
         try:
@@ -81,29 +83,49 @@ def build_site(config_file: Path, *, strict: bool = True) -> SiteBuild:
         folder = getattr(plugin, "folder", None)
         if folder is not None:
             check_output_folder(target, {name: folder(config, name) for name in INPUT_FOLDERS})
-        target.parent.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
         try:
-            config["site_dir"] = str(scratch / target.name)
-            failure: MkDocsException | None = None
-            try:
-                mkdocs_build(config)
-            except MkDocsException as err:
-                failure = err
-            problems = tuple(getattr(plugin, "problems", ()))
-            skipped = {str(p) for p in problems}
-            warnings = tuple(m for m in messages if m not in skipped)
-            # strict mode aborts on the problems' warnings too: they alone do not fail it
-            if failure is not None and (warnings or not isinstance(failure, Abort)):
-                return SiteBuild(target, failure.format_message(), warnings, problems)
-            put_in_place(scratch / target.name, target, scratch / "previous")
-            return SiteBuild(target, None, warnings, problems)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            return _build_in_scratch(config, target, plugin, messages, mkdocs_build)
+        except OSError as err:
+            if err.errno not in REFUSED:
+                raise
+            where = err.filename if err.filename is not None else target
+            return SiteBuild(target, f"{where}: {REFUSED[err.errno]} ({target} was left as "
+                             "it was)", tuple(messages), ())
+
+
+def _build_in_scratch(config: Any, target: Path, plugin: Any, messages: list[str],
+                      mkdocs_build: Any) -> SiteBuild:
+    """Build into a scratch folder beside ``target``; put it in place on success."""
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
+    try:
+        config["site_dir"] = str(scratch / target.name)
+        failure: MkDocsException | None = None
+        try:
+            mkdocs_build(config)
+        except MkDocsException as err:
+            failure = err
+        problems = tuple(getattr(plugin, "problems", ()))
+        skipped = {str(p) for p in problems}
+        warnings = tuple(m for m in messages if m not in skipped)
+        # strict mode aborts on the problems' warnings too: they alone do not fail it
+        if failure is not None and (warnings or not isinstance(failure, Abort)):
+            return SiteBuild(target, failure.format_message(), warnings, problems)
+        put_in_place(scratch / target.name, target, scratch / "previous")
+        return SiteBuild(target, None, warnings, problems)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def put_in_place(built: Path, target: Path, previous: Path) -> None:
     """Move the ``built`` site to ``target``; the site there before goes to ``previous``."""
     if target.exists() or target.is_symlink():
         target.rename(previous)
-    built.rename(target)
+    try:
+        built.rename(target)
+    except OSError:
+        if previous.exists() or previous.is_symlink():
+            previous.rename(target)  # the site there before stays
+        raise

@@ -26,6 +26,7 @@ from filelock import Timeout, UnixFileLock
 
 from generator.errors import BriefingError
 from generator.models import Problem
+from generator.support.files import REFUSED
 
 LOCK_FILE = ".lock"
 POLL_SECONDS = 0.05
@@ -119,6 +120,9 @@ def content_lock(content: Path, timeout: float, shown: str | None = None) -> Ite
     except OSError as error:
         if error.errno == errno.ELOOP:  # made a link between the check and the open
             _refuse_link(path, name)
+        if error.errno in REFUSED:  # a full disk, a read-only folder: said in one line
+            message = f"{REFUSED[error.errno]}: cannot take the lock (nothing was changed)"
+            raise BriefingError([Problem(f"{name}/{LOCK_FILE}", message)]) from error
         raise
     taken = set(_HELD) - held_before
     try:
