@@ -7,8 +7,10 @@ extraction cache) by ``briefing ingest`` in a child process:
 - ``distinct``: N articles of the benchmark corpus (``make_corpus.py``: distinct reports of
   many meetings, with the few copies and paraphrases a news feed has);
 - ``copies``: M syndicated copies of one real story (a seed article, each copy with a
-  credit line of its own and one word changed), then the site is built from them
-  (``briefing build``, strict).
+  credit line of its own and one word changed).
+
+The site is then built from the corpora named by ``--build`` (``briefing build``, strict;
+by default ``near`` and ``copies``).
 
 For each: wall seconds, peak resident MiB (the largest of the ingest process and its
 workers, from ``wait4``), the exit status, the largest record and all records' bytes; for
@@ -17,6 +19,7 @@ of these with the square of their number (1,000 near-identical files: 30-44 s, 5
 70 MB of records). Usage::
 
     python benchmarks/near_copies.py --near 20000 --distinct 20000 --copies 750
+    python benchmarks/near_copies.py --build near distinct copies  # build every site
     python benchmarks/near_copies.py --near 1000 --copies 300 --work /tmp/nc  # keep files
     python benchmarks/near_copies.py --code ../other-checkout  # that checkout's generator
 """
@@ -126,8 +129,8 @@ def site_sizes(site: Path) -> dict[str, Any]:
             "largest_page": max((p.stat().st_size for p in pages), default=0)}
 
 
-def child(kind: str, size: int, project: Path, seed: int) -> dict[str, Any]:
-    """Write one corpus in ``project/articles``, ingest it; for ``copies``, build the site."""
+def child(kind: str, size: int, project: Path, seed: int, build: bool) -> dict[str, Any]:
+    """Write one corpus in ``project/articles``, ingest it, and build its site if ``build``."""
     writers = {"near": lambda f: write_near(f, size),
                "distinct": lambda f: write_distinct(f, size, seed),
                "copies": lambda f: write_copies(f, size, seed)}
@@ -139,7 +142,7 @@ def child(kind: str, size: int, project: Path, seed: int) -> dict[str, Any]:
     found.update(record_sizes(project / "content"))
     check = run([*briefing, "check", "--content", "content"], project, project / "cache")
     found["check_status"] = check["status"]
-    if kind == "copies":
+    if build:
         site_config(project)
         found["site"] = run([*briefing, "build", "-f", "mkdocs.yml"], project,
                             project / "cache")
@@ -147,12 +150,14 @@ def child(kind: str, size: int, project: Path, seed: int) -> dict[str, Any]:
     return found
 
 
-def measure(kind: str, size: int, work: Path | None, seed: int) -> dict[str, Any]:
+def measure(kind: str, size: int, work: Path | None, seed: int, build: bool
+            ) -> dict[str, Any]:
     """One corpus in a fresh child process (so that its peak memory is its own)."""
     folder = Path(tempfile.mkdtemp(prefix=f"near-{kind}-", dir=work))
     try:
         out = subprocess.run([sys.executable, __file__, "--child", kind, "--size", str(size),
-                              "--project", str(folder), "--seed", str(seed)],
+                              "--project", str(folder), "--seed", str(seed),
+                              "--build", *([kind] if build else [])],
                              capture_output=True, text=True, check=True).stdout
         found: dict[str, Any] = yaml.safe_load(out.strip().splitlines()[-1])
         return found
@@ -189,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="sizes of the distinct corpus (none: skip it)")
     parser.add_argument("--copies", type=int, nargs="*", default=[300],
                         help="numbers of copies of one story (none: skip it)")
+    parser.add_argument("--build", nargs="*", default=["near", "copies"],
+                        choices=["near", "distinct", "copies"],
+                        help="corpora whose site is built too (default: near copies)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, help="keep each project in this folder")
     parser.add_argument("--code", type=Path, help="run the generator of another checkout")
@@ -197,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        found = child(args.child, args.size, args.project, args.seed)
+        found = child(args.child, args.size, args.project, args.seed,
+                      args.child in args.build)
         print(yaml.safe_dump(found, default_flow_style=True, width=10**6).strip())
         return 0
     if args.work:
@@ -206,7 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["NEAR_COPIES_CODE"] = str(args.code.resolve())
     for kind in ("near", "distinct", "copies"):
         for size in getattr(args, kind):
-            print(show(measure(kind, size, args.work, args.seed)), flush=True)
+            print(show(measure(kind, size, args.work, args.seed, kind in args.build)),
+                  flush=True)
     return 0
 
 
