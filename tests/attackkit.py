@@ -34,7 +34,8 @@ FAULTS = ATTACKS / "faults"  # sitecustomize.py: failures injected into the comm
 TRACEBACK = "Traceback (most recent call last)"
 DEFAULT_TIMEOUT = 60.0
 MEETING_ID_IN_ATTACKS = "2022-08-01-hostile-talks"  # the hand-written meeting of make_fixtures
-KEYS = {"attack", "defect", "expected", "setup", "steps", "checks", "hostile_site", "slow"}
+KEYS = {"attack", "defect", "expected", "setup", "steps", "checks", "hostile_site", "slow",
+        "check"}
 
 
 class AttackError(Exception):
@@ -409,10 +410,15 @@ def run_checks(spec: dict[str, Any], run: Run, allowed: Baseline | None) -> None
         run.failures += CHECKS[name](run, arg, allowed)
 
 
-def check_module(folder: Path) -> Any:
-    """The ``check.py`` of an attack folder, imported; None when it has none."""
-    script = folder / "check.py"
+def check_module(folder: Path, spec: dict[str, Any]) -> Any:
+    """The check module an attack names (``check: <name>``: ``tests/attacks/checks/<name>.py``,
+    shared by the attacks that need it), else its folder's own ``check.py``, imported; None
+    when it has neither."""
+    script = folder.parent / "checks" / f"{spec['check']}.py" if "check" in spec \
+        else folder / "check.py"
     if not script.exists():
+        if "check" in spec:
+            raise AttackError(f"no check module {script}")
         return None
     loaded = importlib.util.spec_from_file_location(f"attack_check_{folder.name}", script)
     assert loaded is not None and loaded.loader is not None
@@ -437,7 +443,7 @@ def run_attack(folder: Path, workspace: Path, allowed: Baseline | None) -> list[
     spec = load_spec(folder)
     project = make_project(workspace / "project", folder / "files")
     run = Run(project)
-    module = check_module(folder)
+    module = check_module(folder, spec)
     if hasattr(module, "prepare"):
         module.prepare(project)
     for number, step in enumerate(spec.get("setup") or [], 1):

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).resolve().parent
-CHECKS = HERE / "checks"  # the check.py of each attack that has one, by slug
+CHECKS = HERE / "checks"  # the checks attacks name (`check: <name>`), one module each
 
 ATTACKS: list[dict[str, Any]] = []
 
@@ -109,8 +109,9 @@ def attack(slug: str, what: str, defect: int | None, expected: str, steps: list[
         "attack": what, "defect": defect, "expected": expected,
         **({"setup": setup} if setup else {}), "steps": steps,
         "checks": checks if checks is not None else ["no_traceback"],
-        **({"hostile_site": True} if hostile_site else {})},
-        "files": files or {}, "check": check})
+        **({"hostile_site": True} if hostile_site else {}),
+        **({"check": check} if check else {})},
+        "files": files or {}})
 
 
 def escaping(slug: str, what: str, meeting_fields: dict[str, Any] | None = None,
@@ -641,8 +642,8 @@ def write() -> None:
             path = folder / "files" / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
-        if item["check"]:
-            shutil.copy2(CHECKS / f"{item['check']}.py", folder / "check.py")
+        if "check" in item["spec"]:
+            assert (CHECKS / f"{item['spec']['check']}.py").is_file(), item["slug"]
     print(f"{len(ATTACKS)} attacks written")
 
 
