@@ -121,3 +121,12 @@ def test_a_malformed_gold_file_is_named_with_its_line(tmp_path: Path, text: str,
         repr(result.exception)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{gold}{said}"), result.stderr
+
+
+def test_a_content_path_that_is_a_file_is_named_and_left_alone(project: Path) -> None:
+    (project / "content").write_text("notes\n", "utf-8")
+    code, out, err = ingest()
+    assert (code, out) == (1, "")
+    assert err == ("content: not a folder: the records go into a folder (remove the "
+                   "file or choose another)\n")
+    assert (project / "content").read_text("utf-8") == "notes\n"

@@ -33,7 +33,7 @@ from generator.ingest.inputs import (
 from generator.knowledge.settings import Limits, load_limits
 from generator.models import Problem
 from generator.support.cache import package_version
-from generator.support.files import atomic_write, read_json
+from generator.support.files import atomic_write, read_json, refused_as_error
 from generator.support.lock import content_lock
 
 STATE_FILE = Path(".state") / "inputs.json"
@@ -138,7 +138,11 @@ def ingest_run(seeds: Path, content: Path, root: Path | None,
         if run.unchanged and not force:
             yield run
             return
-    content.mkdir(parents=True, exist_ok=True)
+    elif content.exists() or content.is_symlink():
+        raise BriefingError([Problem(shown_path(content, root), "not a folder: the records "
+                                     "go into a folder (remove the file or choose another)")])
+    with refused_as_error(content):
+        content.mkdir(parents=True, exist_ok=True)
     wait = load_limits(content).lock_seconds if lock_seconds is None else lock_seconds
     with content_lock(content, wait, shown=shown_path(content, root)):
         remove_stale_temps(content)

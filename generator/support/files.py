@@ -58,7 +58,7 @@ REFUSED = {errno.ENOSPC: "no space left on device", errno.EDQUOT: "disk quota ex
 
 
 @contextmanager
-def _refused_as_error(path: Path, changed: str | None = None) -> Iterator[None]:
+def refused_as_error(path: Path, changed: str | None = None) -> Iterator[None]:
     """Turn a write refused by the system (``REFUSED``) into a ``BriefingError`` naming
     ``path``: ``path: no space left on device (nothing was changed)``, or ``changed``
     in the brackets when some files were already replaced."""
@@ -88,7 +88,7 @@ def atomic_write(path: Path, data: str | bytes, *, durable: bool = True) -> bool
     Returns:
         True if the file was written, False if it already held exactly these bytes.
     """
-    with _refused_as_error(path):
+    with refused_as_error(path):
         temp = _stage(path, data, durable=durable)
         if temp is None:
             return False
@@ -194,7 +194,7 @@ class BatchWrite:
         Raises:
             BriefingError: the system refused the write (disk full, read-only...).
         """
-        with _refused_as_error(path):
+        with refused_as_error(path):
             temp = _stage(path, data, durable=False)
         if temp is None:
             return False
@@ -207,12 +207,12 @@ class BatchWrite:
             return
         if self.durable:
             for temp, path in self.pending:
-                with _refused_as_error(path):
+                with refused_as_error(path):
                     _sync_file(temp)
         done = 0
         try:
             for temp, path in self.pending:
-                with _refused_as_error(path, "stopped part way: run again once fixed"
+                with refused_as_error(path, "stopped part way: run again once fixed"
                                        if done else None):
                     _rename(temp, path)
                 done += 1
