@@ -90,6 +90,12 @@ def test_750_syndicated_copies_make_a_meeting_the_loader_accepts(tmp_path: Path)
     (page,) = [p for p in result.pages if p.path == f"meetings/{meeting.id}.md"]
     assert len(page.markdown) < 100_000
     assert "and 747 more near copies of it, not listed" in page.markdown
+    # what the copies say alike is shown once, from its first source
+    discussed = page.markdown.split("## What was discussed")[1].split("## Quotes")[0]
+    for topic in discussed.split("\n### ")[1:]:
+        bullets = [line.rsplit(" (", 1)[0] for line in topic.splitlines()
+                   if line.startswith("- “")]
+        assert bullets and len(bullets) == len(set(bullets)), topic
 
 
 def test_ingest_never_writes_a_record_its_loader_refuses(tmp_path: Path,

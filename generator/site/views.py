@@ -168,6 +168,19 @@ def source_views(record: MeetingRecord, articles: dict[str, ArticleRecord],
         for n, sid in enumerate(shown, start=1))
 
 
+def distinct_words(evidence: Collection[Evidence]) -> tuple[Evidence, ...]:
+    """Evidence in page order, each wording once: near copies of one story give the same
+    sentence, which a brief shows from its first source only."""
+    seen: set[str] = set()
+    kept = []
+    for ev in sorted(set(evidence), key=evidence_order):
+        words = " ".join(ev.text.split()).casefold()
+        if words not in seen:
+            seen.add(words)
+            kept.append(ev)
+    return tuple(kept)
+
+
 def meeting_view(record: MeetingRecord, articles: dict[str, ArticleRecord],
                  taxonomy: TopicTitles, people: dict[str, str],
                  text_pages: Collection[str] = ()) -> MeetingView:
@@ -177,9 +190,9 @@ def meeting_view(record: MeetingRecord, articles: dict[str, ArticleRecord],
         by_field[ev.field].append(ev)
     topics = tuple(
         TopicSection(t, topic_title(taxonomy, t), topic_slug(t),
-                     tuple(sorted(set(by_field.get(TOPIC_FIELD + t, ())), key=evidence_order)))
+                     distinct_words(by_field.get(TOPIC_FIELD + t, ())))
         for t in sorted(set(record.topics), key=lambda t: (topic_title(taxonomy, t), t)))
-    facts = tuple((f, tuple(sorted(set(evs), key=evidence_order)))
+    facts = tuple((f, distinct_words(evs))
                   for f, evs in sorted(by_field.items()) if not f.startswith(TOPIC_FIELD))
     participants = tuple(ParticipantView(p, people[person_key(p.name)])
                          for p in record.participants)
