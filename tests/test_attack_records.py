@@ -327,3 +327,22 @@ def test_a_record_file_of_gigabytes_is_refused_without_reading_it(tmp_path: Path
     assert run.returncode == 1
     assert run.stderr.splitlines() == [
         f"{content / MEETING}:1:1: file is larger than 2000000 bytes"]
+
+
+def test_a_record_that_is_a_symbolic_link_is_refused_not_followed(tmp_path: Path) -> None:
+    """A link committed into a content folder could publish any file the builder can read:
+    it is named as a problem, never read, and the rest of the site is built."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    write_seeds(tmp_path)
+    secret = tmp_path / "secret.md"
+    secret.write_text((content / MEETING).read_text("utf-8").replace(
+        "title: ", "title: SECRET-TOKEN ", 1), "utf-8")
+    (content / MEETING).unlink()
+    (content / MEETING).symlink_to(secret)
+    said = "a symbolic link: a record is a file of its own (links are not followed)"
+    found = [str(p) for p in check_content(content, load_knowledge().taxonomy.ids)]
+    assert f"{content / MEETING}: {said}" in found
+    result = pipeline.render(content, TEMPLATES, root=tmp_path)
+    assert f"meetings/{OTHER}.md" in {page.path for page in result.pages}
+    assert not any("SECRET-TOKEN" in page.markdown for page in result.pages)

@@ -3,6 +3,7 @@ memoised by its bytes; one bad file is reported and skipped, the others load."""
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -50,8 +51,9 @@ def read_record_file(path: Path, kind: str) -> ParsedRecord:
     try:
         raw = read_capped(path)
     except OSError as error:
-        return ParsedRecord(kind, shown, None, "", (Problem(shown, f"cannot read: "
-                                                            f"{error.strerror}"),), {})
+        said = "a symbolic link: a record is a file of its own (links are not followed)" \
+            if error.errno == errno.ELOOP else f"cannot read: {error.strerror}"
+        return ParsedRecord(kind, shown, None, "", (Problem(shown, said),), {})
     if len(raw) > MAX_FILE_BYTES:
         problem = Problem(shown, f"file is larger than {MAX_FILE_BYTES} bytes", 1, 1)
         return ParsedRecord(kind, shown, None, "", (problem,), {})
@@ -67,9 +69,11 @@ def read_record_file(path: Path, kind: str) -> ParsedRecord:
 
 def read_capped(path: Path) -> bytes:
     """The file's bytes, but no more than one past :data:`MAX_FILE_BYTES`: a record file of
-    gigabytes is refused without being read into memory."""
-    with path.open("rb") as handle:
-        return handle.read(MAX_FILE_BYTES + 1)
+    gigabytes is refused without being read into memory. A symbolic link is not followed
+    (``OSError`` ELOOP): a link committed into a content folder could publish any file."""
+    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with os.fdopen(handle, "rb") as file:
+        return file.read(MAX_FILE_BYTES + 1)
 
 
 def sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:

@@ -28,6 +28,7 @@ from generator.records.load import (
     MAX_FILE_BYTES,
     check_content,
     load_corpus,
+    read_capped,
     read_record_file,
     record_files,
     record_memo_key,
@@ -124,7 +125,7 @@ class _Read:
 def _read_existing(path: Path, kind: str, memo: RecordMemos) -> _Read:
     """One record file, parsed (from the memo when these bytes were read before)."""
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path)
     except OSError:
         raw = None
     key = None if raw is None else record_memo_key(kind, path.stem, raw)
