@@ -49,6 +49,13 @@ def test_non_finite_and_out_of_range_limits_are_refused(project: Path, value: st
     assert ingest() == (1, "", f"{SETTINGS}:4: limits.extraction_seconds: {wrong}\n")
 
 
+def test_settings_that_are_not_yaml_are_named_at_their_line(project: Path) -> None:
+    (project / SETTINGS).write_text("limits:\n  lock_seconds: [1\n", "utf-8")
+    code, _, err = ingest()
+    assert (code, err) == (1, f"{SETTINGS}:3:1: cannot read settings: invalid YAML: expected "
+                              "',' or ']', but got '<stream end>'\n")
+
+
 def test_every_wrong_limit_is_named_in_one_pass(project: Path) -> None:
     (project / SETTINGS).write_text(
         "limits:\n  max_article_bytes: 1.5\n  lock_seconds: .nan\n", "utf-8")

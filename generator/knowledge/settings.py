@@ -58,6 +58,11 @@ def load_limits(content: Path | None) -> Limits:
         text = path.read_text("utf-8")
         data = yaml.safe_load(text) or {}
         lines = _value_lines(text)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        raise DataError([Problem(str(path), f"cannot read settings: invalid YAML: {err.problem}",
+                                 None if mark is None else mark.line + 1,
+                                 None if mark is None else mark.column + 1)]) from err
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise DataError([Problem(str(path), f"cannot read settings: {err}")]) from err
     given = data.get("limits") if isinstance(data, dict) else None
