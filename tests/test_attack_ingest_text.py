@@ -46,6 +46,12 @@ def test_english_quoting_a_few_east_asian_names_is_detected(encoding: str) -> No
     assert decode_article(text.encode(encoding), "a.txt") == (text, encoding)
 
 
+def test_a_name_alone_in_chinese_characters_is_read_and_the_guess_is_said() -> None:
+    text = "Foreign Minister Wang Yi (\u738b\u6bc5) met Yoko Kamikawa in Tokyo on Monday.\n"
+    assert decode_article(text.encode("gb18030"), "a.txt") == (
+        text, "gb18030 (guessed: too little Chinese text to be sure)")
+
+
 @pytest.mark.parametrize("text", [
     "Caf\u00e9 talks in Z\u00fcrich: \u201cwe agreed\u201d, said the minister.\n" * 3,
     "\u00c9douard and Fran\u00e7ois met in Gen\u00e8ve \u2013 na\u00efve hopes.\n" * 3])

@@ -346,3 +346,15 @@ def test_a_record_that_is_a_symbolic_link_is_refused_not_followed(tmp_path: Path
     result = pipeline.render(content, TEMPLATES, root=tmp_path)
     assert f"meetings/{OTHER}.md" in {page.path for page in result.pages}
     assert not any("SECRET-TOKEN" in page.markdown for page in result.pages)
+
+
+def test_a_record_saved_with_cr_line_endings_reads_as_written(tmp_path: Path) -> None:
+    """Old Mac editors end lines with a carriage return alone: the record is read as it was
+    meant (it was refused as having no front matter, though it starts with ``---``)."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    text = (content / MEETING).read_text("utf-8")
+    (content / MEETING).write_bytes(text.replace("\n", "\r").encode("utf-8"))
+    assert check_content(content, load_knowledge().taxonomy.ids) == ()
+    corpus = load_corpus(content, load_knowledge().taxonomy.ids)
+    assert VICTIM in {m.id for m in corpus.meetings}

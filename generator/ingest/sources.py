@@ -149,9 +149,14 @@ def east_asian(raw: bytes) -> tuple[str, str] | None:
               for name, words in (("gb18030", SIMPLIFIED), ("big5", TRADITIONAL))
               if name in decoded}
     best = max(sorted(scores), key=lambda name: scores[name], default=None)
-    if best is None or scores[best] < 0.05 * wide[best]:
-        return None
-    return decoded[best], best
+    if best is not None and scores[best] >= 0.05 * wide[best]:
+        return decoded[best], best
+    if best is not None and high < EAST_ASIAN_SHARE * len(raw):
+        # a few names in Chinese characters: too few to tell the two apart by their words,
+        # but Latin-1 would surely be wrong; GB18030 is the commoner, and the label says so
+        name = "gb18030" if "gb18030" in scores else best
+        return decoded[name], f"{name} (guessed: too little Chinese text to be sure)"
+    return None
 
 
 def binary_kind(raw: bytes) -> str | None:

@@ -109,11 +109,14 @@ def split_front_matter(text: str) -> tuple[str, str]:
 
     Line 1 must be ``---``; the front matter ends at the next line that is ``---`` (or
     ``...``). Only ``\\n`` separates lines, so the YAML's line numbers match the file's;
-    the body is kept exactly as written.
+    the body is kept exactly as written. A file whose lines all end in ``\\r`` alone (as
+    old Mac editors save) is read as if they ended in ``\\n``.
 
     Raises:
         YamlProblem: the file has no front matter, or it is not closed.
     """
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")
     lines = text.removeprefix("\ufeff").split("\n")
     if lines[0].rstrip() != DELIMITER:
         raise YamlProblem("expected front matter: the file must start with a line '---'", 1, 1)

@@ -618,13 +618,43 @@ def defect_17() -> None:
            ["no_traceback"], {"seeds/2023/sub.txt": SEED}, check="seeds_subfolder")
 
 
+def found_later() -> None:
+    """Attacks found while fixing the review's: not in it, so no defect number."""
+    english_with_names = ("Ministers meet in Tokyo\nTOKYO, Aug 2 - Foreign Minister Yoshimasa "
+                          "Hayashi met Chinese Foreign Minister Wang Yi (\u738b\u6bc5) in "
+                          "Tokyo on Monday, August 1, 2022.\nThe two ministers agreed to "
+                          "strengthen cooperation.\n")
+    attack("encoding-gb18030-english-with-names", "an English article in GB18030 quoting a "
+           "name in Chinese characters (few high bytes)", None,
+           "decoded right, never Latin-1 garbage", [INGEST_OK], ["no_traceback"],
+           {"seeds/names.txt": english_with_names.encode("gb18030")}, check="no_mojibake")
+    attack("record-cr-line-endings", "a meeting record saved with CR-only line endings", None,
+           "read as written: check passes", [CHECK_OK], ["no_traceback"],
+           records(meeting().replace("\n", "\r")))
+    attack("record-symlink", "a meeting record that is a symbolic link to a file outside the "
+           "content folder", None, "named as a link, never read or published",
+           [names_file("check", MEETING_ID), {"run": ["build"], "exit": "any"}],
+           ["no_traceback", {"grep_absent": {"path": "site/**/*.html",
+                                             "pattern": "SECRET-TOKEN"}}],
+           {"content/articles/hostile_article.md": article(),
+            "outside.md": meeting().replace("Hostile talks", "SECRET-TOKEN talks")},
+           setup=[{"symlink": {"path": f"content/meetings/{MEETING_ID}.md",
+                               "target": "../../outside.md"}}])
+    attack("content-is-a-file", "`briefing ingest --content` naming a file", None,
+           "refused naming the file, which is left alone",
+           [{"run": ["ingest", "--seeds", "seeds", "--content", "notes.txt"], "exit": 1,
+             "stderr": ["notes.txt: not a folder"]}],
+           ["no_traceback", {"grep_present": {"path": "notes.txt", "pattern": "^notes$"}}],
+           {"seeds/good.txt": SEED, "notes.txt": "notes\n"})
+
+
 def define() -> None:
     held_escaping()
     held_parsing()
     held_operations()
     for make in (defect_1, defect_2, defect_3, defect_4, defect_5, defect_6, defect_7,
                  defect_8, defect_9, defect_10, defect_11, defect_12, defect_13, defect_14,
-                 defect_15, defect_16, defect_17):
+                 defect_15, defect_16, defect_17, found_later):
         make()
 
 
