@@ -15,6 +15,23 @@ FORMATS = ("in_person", "phone", "video")
 SETTINGS = ("standalone", "sidelines", "2+2", "trilateral", "multilateral")
 
 
+
+# Dates every writer can take: the calendar's DTEND is the next day, feeds and the calendar
+# stamp date-times, and spreadsheets (the CSV export) know no day before 1900. A briefing
+# reports nothing older, and the far end keeps all date arithmetic clear of the year 9999.
+# Records outside it are refused when loaded; extraction finds no date outside it.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2999, 12, 31)
+
+
+def calendar_date(year: int, month: int, day: int) -> dt.date | None:
+    """The day, when it exists and lies from ``FIRST_DATE`` to ``LAST_DATE``; else None."""
+    try:
+        value = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return value if FIRST_DATE <= value <= LAST_DATE else None
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence of an article, with the 1-based line it starts on."""

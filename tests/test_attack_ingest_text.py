@@ -136,3 +136,35 @@ def test_a_content_path_that_is_a_file_is_named_and_left_alone(project: Path) ->
     assert err == ("content: not a folder: the records go into a folder (remove the "
                    "file or choose another)\n")
     assert (project / "content").read_text("utf-8") == "notes\n"
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "1850-01-01", "0001-01-01"])
+def test_a_date_line_no_record_can_hold_gives_no_date(project: Path, day: str) -> None:
+    """A leading date line out of the range a record may hold is not taken as the
+    publication day (ingest wrote records its own loader refused)."""
+    article = project / "seeds" / "article.txt"
+    article.write_text(f" date {day} \n" + article.read_text("utf-8"), "utf-8")
+    code, _, err = ingest()
+    assert (code, err) == (0, "")
+    assert f"published: {day}" not in (project / "content" / "articles" / "article.md"
+                                         ).read_text("utf-8")
+    result = CliRunner().invoke(cli, ["check", "--content", "content"])
+    assert result.exit_code == 0, result.stderr
+
+
+def test_ingest_never_writes_a_record_that_fails_its_check(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever extraction finds, a record its own loader would refuse is not written: it is
+    named, and the run fails."""
+    import datetime as dt
+
+    from generator.extract import masthead
+
+    monkeypatch.setattr(masthead, "calendar_date", lambda y, m, d: dt.date(y, m, d))
+    article = project / "seeds" / "article.txt"
+    article.write_text(" date 9999-12-31 \n" + article.read_text("utf-8"), "utf-8")
+    code, _, err = ingest("--wait", "0")
+    assert code == 1
+    assert ("content/articles/article.md: not saved: line 7: published: 9999-12-31 is out of "
+            "range") in err
+    assert not (project / "content" / "articles" / "article.md").exists()

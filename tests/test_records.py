@@ -274,13 +274,16 @@ def test_unsafe_and_repeated_ids_are_not_saved(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.rglob("*.md")) == ["002_c.md", f"{meeting().id}.md"]
 
 
-def test_invalid_generated_record_is_written_and_reported(tmp_path: Path) -> None:
+def test_invalid_generated_record_is_not_written_and_reported(tmp_path: Path) -> None:
+    """A record its own loader would refuse is not written (written, it was then kept as
+    unreadable by every later ingest, and its meeting dropped out of the site)."""
     bad = meeting(participants=(Participant("Yoshimasa Hayashi", None, "Japan"),))
     report = save_ingest(tmp_path, [bad], [article()])
     path = tmp_path / "meetings" / f"{bad.id}.md"
-    assert path.is_file()
-    assert [str(p) for p in report.problems] == [
-        f'{path}:16:3: participants[0].country: expected a two-letter country code, got "Japan"']
+    assert not path.exists()
+    assert [str(p) for p in report.refused] == [
+        f'{path}: not saved: line 16: participants[0].country: expected a two-letter country '
+        'code, got "Japan"; its meeting is left out of this ingest']
 
 
 def test_duration_summary_and_quote_variants_round_trip() -> None:

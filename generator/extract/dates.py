@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from generator.models import DateFact, Evidence, Sentence
+from generator.models import DateFact, Evidence, Sentence, calendar_date
 from generator.support.memo import MEMO_SIZE
 from generator.support.prefilter import quick
 
@@ -83,22 +83,17 @@ class DateMention:
     def resolve(self, reference: dt.date | None) -> dt.date | None:
         """The full date, taking a missing year from ``reference`` (the nearest past one)."""
         if self.year is not None:
-            return _safe_date(self.year, self.month, self.day)
+            return calendar_date(self.year, self.month, self.day)
         if reference is None:
             return None
         # next year too: "Jan 2" in a report of Dec 30 is three days on, not a year back
         for year in (reference.year + 1, reference.year, reference.year - 1):
-            day = _safe_date(year, self.month, self.day)
+            day = calendar_date(year, self.month, self.day)
             if day is not None and day <= reference + dt.timedelta(days=AHEAD_DAYS):
                 return day
         return None
 
 
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _mention(match: re.Match[str]) -> DateMention | None:

@@ -29,7 +29,7 @@ from generator.extract.dates import (
 )
 from generator.ingest.sources import DATE_LINE, read_article_text
 from generator.knowledge import load_knowledge
-from generator.models import Evidence, SourceArticle
+from generator.models import Evidence, SourceArticle, calendar_date
 
 COPYRIGHT = re.compile(r"(?:Copyright|©|\(c\))\s*(?:\d{4}\s+)?([A-Z][\w.&' -]{1,60}?)"
                        r"(?:\s+\d{4})?(?:[.,]\s|\s*$)", re.IGNORECASE | re.MULTILINE)
@@ -190,9 +190,8 @@ def find_leading_date(article_id: str, text: str) -> tuple[dt.date | None, Evide
     match = DATE_LINE.match(first)
     if not match:
         return None, None
-    try:
-        day = dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
+    day = calendar_date(int(match[1]), int(match[2]), int(match[3]))
+    if day is None:
         return None, None
     return day, Evidence("published", article_id, 1, match[0].strip())
 
@@ -238,7 +237,7 @@ def _dateline_in_context(article_id: str, lines: list[str]) -> tuple[dt.date | N
             continue
         mention = dates[0]
         fits = [d for year in range(years[-1] - YEARS_BACK, years[-1] + YEARS_BACK)
-                for d in [_safe_date(year, mention.month, mention.day)]
+                for d in [calendar_date(year, mention.month, mention.day)]
                 if d is not None and d.weekday() == weekday[0]]
         if fits:
             best = min(fits, key=lambda d: (abs(d.year - years[-1]), -d.year))
@@ -246,11 +245,6 @@ def _dateline_in_context(article_id: str, lines: list[str]) -> tuple[dt.date | N
     return None, None
 
 
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _dateline_date(lines: list[str], reference: dt.date) -> tuple[dt.date, int, str] | None:
@@ -279,10 +273,7 @@ def _on_weekday(value: dt.date, line: str) -> dt.date:
 
 
 def _safe_year(value: dt.date, year: int) -> dt.date | None:
-    try:
-        return value.replace(year=year)
-    except ValueError:
-        return None
+    return calendar_date(year, value.month, value.day)
 
 
 def _inferred_publication(article_id: str, lines: list[str]) -> tuple[dt.date | None,

@@ -27,7 +27,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.knowledge.countries import is_country_code
-from generator.models import FORMATS, SETTINGS, Problem
+from generator.models import FIRST_DATE, FORMATS, LAST_DATE, SETTINGS, Problem
 from generator.support.yamlio import YamlProblem, compose_yaml, split_front_matter
 
 TAG = "tag:yaml.org,2002:"
@@ -42,11 +42,6 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 SURROGATE = re.compile("[\ud800-\udfff]")
 # no file system takes these in a path (NUL), and no one means them in a file name
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-# Dates every writer can take: the calendar's DTEND is the next day, feeds and the calendar
-# stamp date-times, and spreadsheets (the CSV export) know no day before 1900. A briefing
-# reports nothing older, and the far end keeps all date arithmetic clear of the year 9999.
-FIRST_DATE = dt.date(1900, 1, 1)
-LAST_DATE = dt.date(2999, 12, 31)
 # Line numbers and minutes above this are typing mistakes: every consumer (JavaScript, SQLite,
 # spreadsheets) holds it exactly, and so many minutes (4,083 years) added to LAST_DATE stay
 # within datetime's year 9999.

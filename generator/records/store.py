@@ -249,6 +249,12 @@ def _texts(content: Path, plan: Plan, found: _Found, refused: list[Problem],
                                    f"bytes, more than the {MAX_FILE_BYTES:,} a record may "
                                    f"have; its {output.kind[:-1]} is left out of this ingest"))
             continue
+        if rendered.changed and rendered.problems:  # its own loader would refuse it
+            first = rendered.problems[0]
+            where = f"line {first.line}: " if first.line else ""
+            refused.append(Problem(str(job.path), f"not saved: {where}{first.message}; its "
+                                   f"{output.kind[:-1]} is left out of this ingest"))
+            continue
         states[output.kind][output.id] = new_state(
             output, rendered.text, found.digests.get((output.kind, output.id)),
             job.before.state if job.before else None)
