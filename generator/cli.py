@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from generator import pipeline
+from generator.errors import os_problem
 from generator.models import Problem
 
 PathArg = click.Path(path_type=Path)
@@ -182,5 +183,14 @@ def evaluate(gold: Path, articles: Path) -> None:
 
 
 def main() -> None:
-    """Entry point of the ``briefing`` script."""
-    cli(prog_name="briefing")
+    """Entry point of the ``briefing`` script.
+
+    A file operation the system refuses where no stage expected it (a file where a folder
+    should be, a folder where a file should be) is said in one line naming the path, not a
+    traceback; the writes before it are whole (every write is atomic).
+    """
+    try:
+        cli(prog_name="briefing")
+    except OSError as error:
+        click.echo(os_problem(error), err=True)
+        sys.exit(1)

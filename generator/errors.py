@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import IO, Any
 
 import click
@@ -31,3 +32,12 @@ class BriefingError(click.ClickException):
 
 class DataError(BriefingError):
     """A curated data file (taxonomy, people, places) that cannot be used."""
+
+
+def os_problem(error: OSError) -> Problem:
+    """What the system refused, in one line: ``path: is a directory``."""
+    path = os.fsdecode(error.filename) if error.filename is not None else "briefing"
+    reason = (error.strerror or str(error)).lower()
+    if error.filename2 is not None:
+        reason += f" (to {os.fsdecode(error.filename2)})"
+    return Problem(path, reason)

@@ -25,7 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from generator.errors import BriefingError
+from generator.errors import BriefingError, os_problem
 from generator.models import Problem, RenderedPage
 from generator.preview import watch
 from generator.preview.session import PreviewSession
@@ -106,6 +106,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             result = pipeline.render(content, self.folder(config, "templates"), **options)
         except BriefingError as err:
             raise PluginError("briefing: " + "\n".join(str(p) for p in err.problems)) from err
+        except OSError as err:  # the system refused a file operation no stage expected
+            raise PluginError(f"briefing: {os_problem(err)}") from err
         self.pages = result.pages
         for line in report.messages():  # damaged state rebuilt, ignored folders, kept edits
             log.info(line)

@@ -168,3 +168,26 @@ def test_ingest_never_writes_a_record_that_fails_its_check(
     assert ("content/articles/article.md: not saved: line 7: published: 9999-12-31 is out of "
             "range") in err
     assert not (project / "content" / "articles" / "article.md").exists()
+
+
+@pytest.mark.parametrize(("make", "said"), [
+    ("content/.lock", "content/.lock: is a directory: cannot take the lock (nothing was "
+                      "changed)\n"),
+    ("content/.state", None)])
+def test_a_folder_or_file_in_the_wrong_place_is_one_line(project: Path, make: str,
+                                                         said: str | None) -> None:
+    """A folder where ingest keeps a file (or a file where it keeps a folder): one line
+    naming it, exit 1, no traceback."""
+    import subprocess
+    import sys
+
+    if make.endswith(".lock"):
+        (project / make).mkdir(parents=True)
+    else:
+        (project / "content").mkdir()
+        (project / make).write_text("", "utf-8")
+    run = subprocess.run([sys.executable, "-m", "generator", "ingest"], cwd=project,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert run.stderr == said if said else run.stderr.startswith(f"{make}: ")

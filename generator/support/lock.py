@@ -120,10 +120,10 @@ def content_lock(content: Path, timeout: float, shown: str | None = None) -> Ite
     except OSError as error:
         if error.errno == errno.ELOOP:  # made a link between the check and the open
             _refuse_link(path, name)
-        if error.errno in REFUSED:  # a full disk, a read-only folder: said in one line
-            message = f"{REFUSED[error.errno]}: cannot take the lock (nothing was changed)"
-            raise BriefingError([Problem(f"{name}/{LOCK_FILE}", message)]) from error
-        raise
+        # a full disk, a read-only folder, a folder named .lock: said in one line
+        reason = REFUSED.get(error.errno or 0, error.strerror or str(error))
+        message = f"{reason.lower()}: cannot take the lock (nothing was changed)"
+        raise BriefingError([Problem(f"{name}/{LOCK_FILE}", message)]) from error
     taken = set(_HELD) - held_before
     try:
         yield
