@@ -174,13 +174,13 @@ def render_to(content: Path, templates: Path, out: Path) -> tuple[RenderResult, 
 
     Raises:
         BriefingError: ``out`` is, lies inside or holds the content, templates or seeds
-            folder (``seeds`` beside ``content``); nothing is written then.
+            folder (``seeds`` in the project root); nothing is written then.
     """
     from generator.site.folders import check_output_folder
     from generator.site.pages import write_pages
 
     check_output_folder(out, {"content": content, "templates": templates,
-                              "seeds": content.parent / "seeds"})
+                              "seeds": project_root(content) / "seeds"})
     result = render(content, templates)
     return result, write_pages(result.pages, out)
 

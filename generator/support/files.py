@@ -137,15 +137,6 @@ def _holds(path: Path, raw: bytes) -> bool:
         return False
 
 
-def _sync_file(path: Path) -> None:
-    """Flush a file's bytes to disk."""
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def _sync_folder(folder: Path) -> None:
     """Make a rename durable; not every system lets a folder be opened for this."""
     try:
@@ -166,8 +157,8 @@ _rename = os.replace  # a name of its own: tests crash the process at each renam
 class BatchWrite:
     """Many files written atomically, flushed to disk together.
 
-    ``write`` puts each file's bytes in a temporary file beside it; ``commit`` flushes them
-    to disk, renames them over their targets in the order they were written, and flushes
+    ``write`` puts each file's bytes in a temporary file beside it, flushed to disk;
+    ``commit`` renames them over their targets in the order they were written, and flushes
     the folders holding them (only the files and folders written: never every disk).
     Readers (and a run killed at any point) see each file old or new, never half written,
     and the renames keep their order; temporaries a killed run leaves behind
@@ -195,7 +186,7 @@ class BatchWrite:
             BriefingError: the system refused the write (disk full, read-only...).
         """
         with refused_as_error(path):
-            temp = _stage(path, data, durable=False)
+            temp = _stage(path, data, durable=self.durable)
         if temp is None:
             return False
         self.pending.append((temp, path))
@@ -205,10 +196,6 @@ class BatchWrite:
         """Flush, rename every staged file over its target in order, flush again."""
         if not self.pending:
             return
-        if self.durable:
-            for temp, path in self.pending:
-                with refused_as_error(path):
-                    _sync_file(temp)
         done = 0
         try:
             for temp, path in self.pending:
