@@ -38,6 +38,32 @@ settings.load_profile("ci" if os.environ.get("CI") == "true" else "briefing")
 THOROUGH = os.environ.get("BRIEFING_THOROUGH") == "1"
 
 
+ONE_ARTICLE = Path(__file__).parent / "data" / "bad_twins" / "lf.txt"
+
+
+@pytest.fixture()
+def article_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project of one article (``seeds/article.txt``, no content yet), made the working
+    folder, for tests that run ``briefing`` commands with their default folders."""
+    (tmp_path / "seeds").mkdir()
+    shutil.copyfile(ONE_ARTICLE, tmp_path / "seeds" / "article.txt")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run_ingest(*extra: str) -> tuple[int, str, str]:
+    """``briefing ingest EXTRA`` in this process: exit status, stdout, stderr. Anything but
+    an exit (a traceback) fails the test."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    result = CliRunner().invoke(cli, ["ingest", *extra])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
 def examples(thorough: int) -> int:
     """Hypothesis examples for a property test whose examples cost much to draw: ``thorough``
     under ``BRIEFING_THOROUGH=1``, a fifth of it (at least 50) in an ordinary run."""

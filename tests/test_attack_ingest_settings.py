@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from conftest import run_ingest
 
-from generator.cli import cli
 from generator.errors import BriefingError
 from generator.support import files
 
@@ -20,19 +18,11 @@ SETTINGS = "content/data/settings.yaml"
 
 
 @pytest.fixture()
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "seeds").mkdir()
-    shutil.copyfile(ARTICLE, tmp_path / "seeds" / "article.txt")
-    (tmp_path / "content" / "data").mkdir(parents=True)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def project(article_project: Path) -> Path:
+    """The one-article project, with a folder for settings."""
+    (article_project / "content" / "data").mkdir(parents=True)
+    return article_project
 
-
-def ingest(*extra: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["ingest", *extra])
-    assert result.exception is None or isinstance(result.exception, SystemExit), \
-        result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.mark.parametrize(("value", "wrong"), [
@@ -46,12 +36,12 @@ def test_non_finite_and_out_of_range_limits_are_refused(project: Path, value: st
                                                         wrong: str) -> None:
     (project / SETTINGS).write_text(
         f"# limits\nlimits:\n  lock_seconds: 5\n  extraction_seconds: {value}\n", "utf-8")
-    assert ingest() == (1, "", f"{SETTINGS}:4: limits.extraction_seconds: {wrong}\n")
+    assert run_ingest() == (1, "", f"{SETTINGS}:4: limits.extraction_seconds: {wrong}\n")
 
 
 def test_settings_that_are_not_yaml_are_named_at_their_line(project: Path) -> None:
     (project / SETTINGS).write_text("limits:\n  lock_seconds: [1\n", "utf-8")
-    code, _, err = ingest()
+    code, _, err = run_ingest()
     assert (code, err) == (1, f"{SETTINGS}:3:1: cannot read settings: invalid YAML: expected "
                               "',' or ']', but got '<stream end>'\n")
 
@@ -59,7 +49,7 @@ def test_settings_that_are_not_yaml_are_named_at_their_line(project: Path) -> No
 def test_every_wrong_limit_is_named_in_one_pass(project: Path) -> None:
     (project / SETTINGS).write_text(
         "limits:\n  max_article_bytes: 1.5\n  lock_seconds: .nan\n", "utf-8")
-    assert ingest() == (1, "", f"{SETTINGS}:2: limits.max_article_bytes: expected a whole "
+    assert run_ingest() == (1, "", f"{SETTINGS}:2: limits.max_article_bytes: expected a whole "
                                f"number of bytes, got 1.5\n"
                                f"{SETTINGS}:3: limits.lock_seconds: expected a finite number, "
                                f"got nan\n")
@@ -70,7 +60,7 @@ def test_every_wrong_limit_is_named_in_one_pass(project: Path) -> None:
     (errno.EROFS, "read-only file system"), (errno.EACCES, "permission denied")])
 def test_a_failed_write_is_one_line_and_changes_nothing(
         project: Path, monkeypatch: pytest.MonkeyPatch, code: int, said: str) -> None:
-    assert ingest()[0] == 0
+    assert run_ingest()[0] == 0
     (project / "seeds" / "article.txt").write_text(ARTICLE.read_text() + "\nMore.\n")
     before = {p: p.read_bytes() for p in sorted((project / "content").rglob("*")) if p.is_file()}
 
@@ -78,7 +68,7 @@ def test_a_failed_write_is_one_line_and_changes_nothing(
         raise OSError(code, os.strerror(code))
 
     monkeypatch.setattr(files, "_rename", full)
-    status, out, err = ingest()
+    status, out, err = run_ingest()
     assert (status, out) == (1, "")
     assert err.endswith(f": {said} (nothing was changed)\n") and err.count("\n") == 1, err
     after = {p: p.read_bytes() for p in sorted((project / "content").rglob("*")) if p.is_file()}
@@ -108,5 +98,5 @@ def test_saving_flushes_only_what_it_wrote_never_every_disk(
     real_fsync = os.fsync
     monkeypatch.setattr(os, "sync", every_disk)
     monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real_fsync(fd))[1])
-    assert ingest()[0] == 0
+    assert run_ingest()[0] == 0
     assert synced

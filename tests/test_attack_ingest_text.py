@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import run_ingest
 
 from generator.cli import cli
 from generator.ingest.sources import SourceError, decode_article
@@ -76,33 +77,23 @@ def test_binary_full_of_nul_bytes_is_still_refused() -> None:
         decode_article(LF.read_bytes() + b"\x00\x01\x02\x03" * 100, "a.txt")
 
 
-@pytest.fixture()
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "seeds").mkdir()
-    shutil.copyfile(LF, tmp_path / "seeds" / "article.txt")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
-def ingest(*extra: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["ingest", *extra])
-    return result.exit_code, result.stdout, result.stderr
 
-
-def test_each_ignored_seeds_subfolder_is_named(project: Path) -> None:
-    (project / "seeds" / "2024").mkdir()
-    shutil.copyfile(LF, project / "seeds" / "2024" / "other.txt")
-    code, out, err = ingest()
+def test_each_ignored_seeds_subfolder_is_named(article_project: Path) -> None:
+    (article_project / "seeds" / "2024").mkdir()
+    shutil.copyfile(LF, article_project / "seeds" / "2024" / "other.txt")
+    code, out, err = run_ingest()
     assert (code, err) == (0, "seeds/2024: a folder inside the seeds folder; its files are "
                               "not ingested (move them into the seeds folder to ingest them)\n")
     assert out == "1 articles, 1 meetings (written) in content; 0 skipped\n"
 
 
-def test_a_deleted_meeting_written_again_is_said(project: Path) -> None:
-    assert ingest()[0] == 0
-    (meeting,) = (project / "content" / "meetings").glob("*.md")
+def test_a_deleted_meeting_written_again_is_said(article_project: Path) -> None:
+    assert run_ingest()[0] == 0
+    (meeting,) = (article_project / "content" / "meetings").glob("*.md")
     meeting.unlink()
-    code, _, err = ingest("--force")
+    code, _, err = run_ingest("--force")
     assert code == 0 and meeting.is_file()
     assert err == (f"content/meetings/{meeting.name}: was deleted; written again from its "
                    "sources (delete its articles (article) from the seeds to drop it)\n")
@@ -129,31 +120,31 @@ def test_a_malformed_gold_file_is_named_with_its_line(tmp_path: Path, text: str,
     assert result.stderr.startswith(f"{gold}{said}"), result.stderr
 
 
-def test_a_content_path_that_is_a_file_is_named_and_left_alone(project: Path) -> None:
-    (project / "content").write_text("notes\n", "utf-8")
-    code, out, err = ingest()
+def test_a_content_path_that_is_a_file_is_named_and_left_alone(article_project: Path) -> None:
+    (article_project / "content").write_text("notes\n", "utf-8")
+    code, out, err = run_ingest()
     assert (code, out) == (1, "")
     assert err == ("content: not a folder: the records go into a folder (remove the "
                    "file or choose another)\n")
-    assert (project / "content").read_text("utf-8") == "notes\n"
+    assert (article_project / "content").read_text("utf-8") == "notes\n"
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "1850-01-01", "0001-01-01"])
-def test_a_date_line_no_record_can_hold_gives_no_date(project: Path, day: str) -> None:
+def test_a_date_line_no_record_can_hold_gives_no_date(article_project: Path, day: str) -> None:
     """A leading date line out of the range a record may hold is not taken as the
     publication day (ingest wrote records its own loader refused)."""
-    article = project / "seeds" / "article.txt"
+    article = article_project / "seeds" / "article.txt"
     article.write_text(f" date {day} \n" + article.read_text("utf-8"), "utf-8")
-    code, _, err = ingest()
+    code, _, err = run_ingest()
     assert (code, err) == (0, "")
-    assert f"published: {day}" not in (project / "content" / "articles" / "article.md"
+    assert f"published: {day}" not in (article_project / "content" / "articles" / "article.md"
                                          ).read_text("utf-8")
     result = CliRunner().invoke(cli, ["check", "--content", "content"])
     assert result.exit_code == 0, result.stderr
 
 
 def test_ingest_never_writes_a_record_that_fails_its_check(
-        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        article_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever extraction finds, a record its own loader would refuse is not written: it is
     named, and the run fails."""
     import datetime as dt
@@ -161,20 +152,20 @@ def test_ingest_never_writes_a_record_that_fails_its_check(
     from generator.extract import masthead
 
     monkeypatch.setattr(masthead, "calendar_date", lambda y, m, d: dt.date(y, m, d))
-    article = project / "seeds" / "article.txt"
+    article = article_project / "seeds" / "article.txt"
     article.write_text(" date 9999-12-31 \n" + article.read_text("utf-8"), "utf-8")
-    code, _, err = ingest("--wait", "0")
+    code, _, err = run_ingest("--wait", "0")
     assert code == 1
     assert ("content/articles/article.md: not saved: line 7: published: 9999-12-31 is out of "
             "range") in err
-    assert not (project / "content" / "articles" / "article.md").exists()
+    assert not (article_project / "content" / "articles" / "article.md").exists()
 
 
 @pytest.mark.parametrize(("make", "said"), [
     ("content/.lock", "content/.lock: is a directory: cannot take the lock (nothing was "
                       "changed)\n"),
     ("content/.state", None)])
-def test_a_folder_or_file_in_the_wrong_place_is_one_line(project: Path, make: str,
+def test_a_folder_or_file_in_the_wrong_place_is_one_line(article_project: Path, make: str,
                                                          said: str | None) -> None:
     """A folder where ingest keeps a file (or a file where it keeps a folder): one line
     naming it, exit 1, no traceback."""
@@ -182,11 +173,11 @@ def test_a_folder_or_file_in_the_wrong_place_is_one_line(project: Path, make: st
     import sys
 
     if make.endswith(".lock"):
-        (project / make).mkdir(parents=True)
+        (article_project / make).mkdir(parents=True)
     else:
-        (project / "content").mkdir()
-        (project / make).write_text("", "utf-8")
-    run = subprocess.run([sys.executable, "-m", "generator", "ingest"], cwd=project,
+        (article_project / "content").mkdir()
+        (article_project / make).write_text("", "utf-8")
+    run = subprocess.run([sys.executable, "-m", "generator", "ingest"], cwd=article_project,
                          capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
