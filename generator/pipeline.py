@@ -179,8 +179,10 @@ def render_to(content: Path, templates: Path, out: Path) -> tuple[RenderResult, 
     from generator.site.folders import check_output_folder
     from generator.site.pages import write_pages
 
-    check_output_folder(out, {"content": content, "templates": templates,
-                              "seeds": project_root(content) / "seeds"})
+    seeds = project_root(content) / "seeds"
+    if seeds.is_relative_to(Path.cwd()):  # named as the other folders are: as given
+        seeds = seeds.relative_to(Path.cwd())
+    check_output_folder(out, {"content": content, "templates": templates, "seeds": seeds})
     result = render(content, templates)
     return result, write_pages(result.pages, out)
 
